@@ -1,0 +1,236 @@
+"""Mentions -> actors: names, titles, metonyms and sector agents, resolved on a date.
+
+Rules, in order, over the longest gazetteer matches of each sentence:
+
+* ``[country|adjective] [title] [person]`` ("US Secretary of State John Kerry")
+  is one mention of the person; the title confirms the role.
+* ``[country|adjective|X's] title`` without a name ("Russia's foreign
+  minister") is the holder of that office on the date.
+* ``adjective agent-noun`` ("Russian troops") is a country actor with a sector.
+* a person alias ("Kerry", "Mr. Biden") is that person, with the role and
+  sector they had on the date (a former leader becomes ELI).
+* countries, metonyms ("the Kremlin") and organisations map to their codes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import replace
+from typing import Iterable, Iterator, Optional
+
+from ..types import Actor, Mention, ParsedArticle, ResolvedArticle
+from .gazetteer import Entry, Gazetteer, Match
+from .kb import KnowledgeBase
+
+HONORIFICS = {"mr", "mr.", "ms", "ms.", "mrs", "mrs.", "dr", "dr.", "sir", "dame", "gen.",
+              "general", "president", "premier", "chancellor", "king", "queen", "prince",
+              "sheikh", "ayatollah", "minister", "secretary", "senator", "sen."}
+
+
+def _iso(day: Optional[str]) -> Optional[dt.date]:
+    try:
+        return dt.date.fromisoformat(day) if day else None
+    except ValueError:
+        return None
+
+
+class ActorResolver:
+    """Stage: ParsedArticle -> ResolvedArticle (mentions filled, times empty)."""
+
+    def __init__(self, kb: KnowledgeBase, gazetteer: Gazetteer) -> None:
+        self.kb = kb
+        self.gaz = gazetteer
+
+    def __call__(self, parsed: Iterable[ParsedArticle]) -> Iterator[ResolvedArticle]:
+        for p in parsed:
+            yield ResolvedArticle(parsed=p, mentions=self.mentions(p), times=())
+
+    # ------------------------------------------------------------ per article
+    def mentions(self, parsed: ParsedArticle) -> tuple[Mention, ...]:
+        doc = parsed.doc
+        day = _iso(parsed.article.published)
+        out: list[Mention] = []
+        for sent_index, sent in enumerate(doc.sents):
+            words = [t.text for t in sent]
+            matches = self.gaz.scan(words, offset=sent.start)
+            out.extend(self._sentence_mentions(doc, sent_index, sent, matches, day))
+        return tuple(out)
+
+    def _sentence_mentions(self, doc, si: int, sent, matches: list[Match],
+                           day: Optional[dt.date]) -> list[Mention]:
+        out: list[Mention] = []
+        used_until = -1
+        covered: set[int] = set()
+        for k, m in enumerate(matches):
+            if m.start < used_until:
+                continue
+            mention, end = self._from_match(doc, si, sent, matches, k, day)
+            if mention is not None:
+                out.append(mention)
+                used_until = end
+                covered.update(range(mention.tok_start, mention.tok_end))
+        out.extend(self._unknown_people(doc, si, sent, covered))
+        return out
+
+    def _from_match(self, doc, si, sent, matches, k, day):
+        m = matches[k]
+        nxt = matches[k + 1] if k + 1 < len(matches) else None
+        nxt2 = matches[k + 2] if k + 2 < len(matches) else None
+        place = m.first("country", "adjective")
+        # [country|adjective] [title] [person]
+        if place and nxt and nxt.start == m.end and nxt.first("title"):
+            if nxt2 and nxt2.start == nxt.end and nxt2.first("person"):
+                return self._person(doc, si, m.start, nxt2, day, title=nxt, polity=place.key), nxt2.end
+            return self._title(doc, si, m.start, nxt, day, polity=place.key), nxt.end
+        if m.first("title"):
+            if nxt and nxt.start == m.end and nxt.first("person"):
+                return self._person(doc, si, m.start, nxt, day, title=m), nxt.end
+            return self._title(doc, si, m.start, m, day, polity=self._possessor(doc, m, matches, k)), m.end
+        if m.first("person"):
+            return self._person(doc, si, self._honorific_start(doc, sent, m.start), m, day), m.end
+        if place:
+            agent = self._agent_after(doc, m.end, sent.end)
+            if agent:
+                end, sector = agent
+                return self._mention(doc, si, m.start, end, self._country_actor(place.key, sector, "agent")), end
+            if place.kind == "adjective":
+                return None, m.end
+            return self._mention(doc, si, m.start, m.end, self._country_actor(place.key, None, "country")), m.end
+        entry = m.first("metonym", "org", "plural")
+        if entry is None:
+            return None, m.end
+        return self._mention(doc, si, m.start, m.end, self._entry_actor(entry)), m.end
+
+    # ----------------------------------------------------------- builders
+    def _mention(self, doc, si, start, end, actor: Actor, ref: str = "") -> Mention:
+        span = doc[start:end]
+        actor = replace(actor, text=span.text, start=span.start_char, end=span.end_char)
+        return Mention(sentence_index=si, tok_start=start, tok_end=end, head=span.root.i,
+                       actor=actor, ref=ref)
+
+    def _country_actor(self, iso3: str, sector: Optional[str], basis: str) -> Actor:
+        country = self.kb.countries.get(iso3)
+        return Actor(text="", start=0, end=0, name=country.name if country else iso3,
+                     code=iso3 + (sector or ""), country=iso3, sector=sector,
+                     kb_id=f"country:{iso3}", basis=basis)
+
+    def _entry_actor(self, entry: Entry) -> Actor:
+        if entry.kind == "org":
+            org = self.kb.organisations[entry.key]
+            return Actor(text="", start=0, end=0, name=org.name, code=org.code,
+                         country=org.country, sector=org.sector, kb_id=f"org:{org.code}", basis="org")
+        sector = None if entry.kind == "plural" else entry.sector
+        return self._country_actor(entry.key, sector, entry.kind)
+
+    def _person(self, doc, si, start, m: Match, day, title: Optional[Match] = None,
+                polity: Optional[str] = None) -> Mention:
+        ids = [e.key for e in m.entries if e.kind == "person"]
+        pid = self._pick_person(ids, day)
+        actor = self.person_actor(pid, day) if pid else Actor("", 0, 0)
+        return self._mention(doc, si, start, m.end, actor, ref=f"person:{pid}" if pid else "")
+
+    def _title(self, doc, si, start, m: Match, day, polity: Optional[str]) -> Optional[Mention]:
+        titles = [e for e in m.entries if e.kind == "title"]
+        polities = {e.polity for e in titles}
+        if polity is None and len(polities) == 1:
+            polity = next(iter(polities))
+        if polity is None:
+            return None
+        offices = [e.key for e in titles if e.polity == polity] or [titles[0].key]
+        ref = f"office:{polity}:{offices[0]}"
+        return self._mention(doc, si, start, m.end, self.office_actor(polity, offices[0], day), ref=ref)
+
+    # ----------------------------------------------------------- resolution on a date
+    def resolve_on(self, mention: Mention, day: Optional[str]) -> Actor:
+        """Re-resolve a mention's actor on another date (the event date)."""
+        when = _iso(day)
+        if not mention.ref or when is None:
+            return mention.actor
+        kind, _, rest = mention.ref.partition(":")
+        if kind == "person":
+            fresh = self.person_actor(rest, when)
+        else:
+            polity, _, office = rest.partition(":")
+            fresh = self.office_actor(polity, office, when)
+        return replace(fresh, text=mention.actor.text, start=mention.actor.start, end=mention.actor.end)
+
+    def person_actor(self, pid: str, day: Optional[dt.date]) -> Actor:
+        person = self.kb.people[pid]
+        role, sector = self._role_on(pid, day)
+        country = person.country or None
+        code = (country or "") + (sector or "") if country and len(country) == 3 else country
+        return Actor(text="", start=0, end=0, name=person.name, code=code or None,
+                     country=country if country and len(country) == 3 else None,
+                     sector=sector, role=role, kb_id=f"person:{pid}", basis="person")
+
+    def office_actor(self, polity: str, office_name: str, day: Optional[dt.date]) -> Actor:
+        office = self.kb.office(polity, office_name)
+        term = office.holder_on(day) if (office and day) else None
+        if term:
+            actor = self.person_actor(term.person, day)
+            return replace(actor, role=office.title, basis="title")
+        is_country = polity in self.kb.countries
+        return Actor(text="", start=0, end=0, name=office.title if office else office_name,
+                     code=polity + "GOV" if is_country else polity,
+                     country=polity if is_country else None, sector="GOV",
+                     role=office.title if office else office_name, basis="title-unresolved")
+
+    def _role_on(self, pid: str, day: Optional[dt.date]) -> tuple[Optional[str], Optional[str]]:
+        if day is None:
+            return None, None
+        terms = self.kb.terms_of(pid)
+        for office, term in terms:
+            if term.covers(day):
+                return office.title, "GOV"
+        for role in self.kb.people[pid].other_roles:
+            if (role.start is None or role.start <= day) and (role.end is None or day < role.end):
+                return role.role, role.sector
+        if any(term.end is not None and term.end <= day for _, term in terms):
+            return "former " + terms[-1][0].title, "ELI"
+        return None, None
+
+    def _pick_person(self, ids: list[str], day: Optional[dt.date]) -> Optional[str]:
+        ids = list(dict.fromkeys(ids))
+        if len(ids) <= 1:
+            return ids[0] if ids else None
+        in_office = [p for p in ids if day and any(t.covers(day) for _, t in self.kb.terms_of(p))]
+        return in_office[0] if len(in_office) == 1 else None
+
+    # ----------------------------------------------------------- helpers
+    def _agent_after(self, doc, i: int, limit: int) -> Optional[tuple[int, str]]:
+        words = [t.text for t in doc[i:min(limit, i + self.gaz.max_len)]]
+        m = self.gaz.longest_at(words, 0, lower=True, kinds=("agent",))
+        if m is None:
+            return None
+        return i + m.end, m.entries[0].key
+
+    def _possessor(self, doc, m: Match, matches: list[Match], k: int) -> Optional[str]:
+        """"Russia's foreign minister" / "the foreign minister of Russia"."""
+        if k > 0 and m.start >= 2 and doc[m.start - 1].text in ("'s", "’s"):
+            prev = matches[k - 1]
+            place = prev.first("country", "metonym")
+            if prev.end == m.start - 1 and place:
+                return place.key
+        if m.end + 1 < len(doc) and doc[m.end].lower_ == "of" and k + 1 < len(matches):
+            nxt = matches[k + 1]
+            place = nxt.first("country")
+            if nxt.start == m.end + 1 and place:
+                return place.key
+        return None
+
+    def _honorific_start(self, doc, sent, start: int) -> int:
+        i = start
+        while i - 1 >= sent.start and doc[i - 1].lower_ in HONORIFICS:
+            i -= 1
+        return i
+
+    def _unknown_people(self, doc, si, sent, covered: set[int]) -> list[Mention]:
+        out = []
+        for ent in sent.ents:
+            if ent.label_ != "PERSON" or any(i in covered for i in range(ent.start, ent.end)):
+                continue
+            actor = Actor(text=ent.text, start=ent.start_char, end=ent.end_char, name=ent.text,
+                          basis="ner-person")
+            out.append(Mention(sentence_index=si, tok_start=ent.start, tok_end=ent.end,
+                               head=ent.root.i, actor=actor))
+        return out

@@ -1,0 +1,249 @@
+"""Thin command-line layer: parse arguments, call the library, format output,
+map errors to exit codes. Library code never prints or exits; this does.
+
+Exit codes: 0 ok; 1 an error stopped the command; 2 bad usage or bad query;
+3 the command finished but some input records were skipped (listed on stderr).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Iterable, Optional
+
+import typer
+from rich.console import Console
+from rich.progress import (BarColumn, MofNCompleteColumn, Progress, ProgressColumn, TextColumn,
+                           TimeRemainingColumn)
+from rich.text import Text
+from rich.table import Table
+
+from . import __version__, service
+from .config import Settings
+from .errors import DetenteError
+from .types import Problem
+
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="detente: news articles -> explainable event data.")
+out = Console(soft_wrap=True)
+err = Console(stderr=True)
+EXIT_SKIPPED = 3
+
+DbOpt = typer.Option("detente.duckdb", "--db", envvar="DETENTE_DB", help="DuckDB file.")
+FormatOpt = typer.Option("table", "--format", "-f", help="table | jsonl | csv | parquet")
+
+
+def _fail(exc: DetenteError) -> None:
+    err.print(f"[bold red]error[/]: {exc} [{exc.code}]")
+    raise typer.Exit(exc.exit_code)
+
+
+def _report_problems(problems: list[Problem]) -> None:
+    for p in problems:
+        err.print(f"[yellow]skipped[/] {p.message()}", markup=True, highlight=False)
+    if problems:
+        err.print(f"[yellow]{len(problems)} record(s) skipped[/]")
+
+
+def _pipeline():
+    from .pipeline import Pipeline
+
+    return Pipeline.build(Settings.from_env())
+
+
+@app.callback(invoke_without_command=True)
+def _main(version: bool = typer.Option(False, "--version", help="Print the version.")) -> None:
+    if version:
+        out.print(f"detente {__version__}")
+        raise typer.Exit(0)
+
+
+@app.command()
+def extract(paths: list[str] = typer.Argument(..., help="Files, folders, or - for stdin."),
+            fmt: str = typer.Option("jsonl", "--format", "-f", help="jsonl | table"),
+            articles: bool = typer.Option(False, "--articles", help="Print article records, not events.")) -> None:
+    """Print one JSON line per event (no database)."""
+    problems: list[Problem] = []
+    try:
+        coded = service.extract(_pipeline(), paths, stdin=sys.stdin, problems=problems)
+        if articles:
+            rows = (c.article_dict() for c in coded)
+        else:
+            rows = (e.to_dict() for c in coded for e in c.events)
+        _emit(rows, fmt, kind="articles" if articles else "events")
+    except DetenteError as exc:
+        _fail(exc)
+    _report_problems(problems)
+    if problems:
+        raise typer.Exit(EXIT_SKIPPED)
+
+
+@app.command()
+def ingest(paths: list[str] = typer.Argument(..., help="Files, folders, or - for stdin."),
+           db: str = DbOpt,
+           batch: int = typer.Option(16, "--batch", help="Articles per transaction.")) -> None:
+    """Code articles and store them (idempotent; an interrupted run resumes)."""
+    from .store import Store
+
+    total = None if "-" in paths else service.estimate_records(paths)
+    try:
+        pipeline = _pipeline()
+        with Store(db) as store, _progress() as bar:
+            task = bar.add_task("ingest", total=total)
+            started = time.perf_counter()
+            report = service.ingest(pipeline, store, paths, stdin=sys.stdin, batch_size=batch,
+                                    progress=lambda n, _e: bar.advance(task, n))
+            elapsed = time.perf_counter() - started
+    except DetenteError as exc:
+        _fail(exc)
+    _report_problems(report.problems)
+    rate = report.articles_written / elapsed if elapsed > 0 else 0.0
+    err.print(f"stored {report.articles_written} article(s), {report.events_written} event(s); "
+              f"{report.articles_skipped} unchanged article(s) skipped; {rate:.1f} articles/s -> {db}")
+    if report.problems:
+        raise typer.Exit(EXIT_SKIPPED)
+
+
+@app.command()
+def events(db: str = DbOpt, source: Optional[str] = typer.Option(None, help="Country or code prefix."),
+           target: Optional[str] = typer.Option(None), root: Optional[str] = typer.Option(None, help="CAMEO root, e.g. 04"),
+           since: Optional[str] = typer.Option(None, help="YYYY-MM-DD"), until: Optional[str] = typer.Option(None),
+           q: Optional[str] = typer.Option(None, help="Text in the sentence."),
+           limit: int = typer.Option(50, help="Rows (table/stdout); 0 = all."),
+           fmt: str = FormatOpt, output: Optional[Path] = typer.Option(None, "--output", "-o")) -> None:
+    """Query stored events."""
+    from .store import Store
+
+    filters = dict(source=source, target=target, root=root, since=since, until=until, q=q)
+    try:
+        with Store(db, read_only=True) as store:
+            if output is not None or fmt == "parquet":
+                if output is None:
+                    raise typer.BadParameter("--format parquet needs --output FILE")
+                store.export_events(output, fmt if fmt != "table" else "csv", **filters)
+                err.print(f"wrote {store.count_events(**filters)} event(s) to {output}")
+                return
+            rows = store.events(**filters, limit=limit or None)
+            _emit(rows, fmt, kind="events")
+    except DetenteError as exc:
+        _fail(exc)
+
+
+@app.command()
+def stats(db: str = DbOpt, as_json: bool = typer.Option(False, "--json")) -> None:
+    """Counts, date range and top dyads of a store."""
+    from .store import Store
+
+    try:
+        with Store(db, read_only=True) as store:
+            s = store.stats()
+    except DetenteError as exc:
+        _fail(exc)
+    if as_json:
+        out.print_json(json.dumps(s, default=str))
+        return
+    _print_stats(s)
+
+
+@app.command()
+def demo(db: str = typer.Option("detente-demo.duckdb", "--db", help="Where to build the demo store.")) -> None:
+    """Ingest the bundled sample corpus and summarise it."""
+    from .store import Store
+
+    corpus = service.demo_corpus()
+    try:
+        pipeline = _pipeline()
+        with Store(db) as store:
+            report = service.ingest(pipeline, store, [str(corpus)])
+            s = store.stats()
+            series = store.quarterly_dyad_series("USA", "RUS")
+    except DetenteError as exc:
+        _fail(exc)
+    out.print(f"[bold]detente demo[/] — {corpus.name}: {report.articles_written} new article(s), "
+              f"{report.articles_skipped} already stored")
+    _print_stats(s)
+    out.print("\n[bold]US–Russia: cooperation (#) vs conflict (x) events per quarter[/]")
+    for line in service.quarter_chart(series):
+        out.print(line, highlight=False)
+    out.print(f"\nStore: {db}. Try: detente events --db {db} --source USA --target RUS")
+
+
+def _print_stats(s: dict) -> None:
+    out.print(f"articles {s['articles']}, events {s['events']}, mentions {s['mentions']}, "
+              f"problems {s['problems']}, events dated {s['first_event_date']} .. {s['last_event_date']}")
+    table = Table(title="top dyads")
+    for col in ("source", "target", "events"):
+        table.add_column(col)
+    for d in s["top_dyads"]:
+        table.add_row(str(d["source"]), str(d["target"]), str(d["events"]))
+    out.print(table)
+
+
+class _RateColumn(ProgressColumn):
+    def render(self, task) -> Text:
+        return Text(f"{task.speed:.1f} articles/s" if task.speed else "- articles/s")
+
+
+def _progress() -> Progress:
+    return Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
+                    _RateColumn(), TimeRemainingColumn(), console=err, transient=False)
+
+
+def _emit(rows: Iterable[dict], fmt: str, kind: str) -> None:
+    if fmt == "jsonl":
+        for r in rows:
+            sys.stdout.write(json.dumps(r, ensure_ascii=False) + "\n")
+    elif fmt == "csv":
+        _csv(rows)
+    elif fmt == "table":
+        _table(list(rows), kind)
+    else:
+        raise typer.BadParameter(f"unknown format {fmt!r}; use jsonl, table or csv", param_hint="--format")
+
+
+def _csv(rows: Iterable[dict]) -> None:
+    writer = None
+    for r in rows:
+        flat = _flatten(r)
+        if writer is None:
+            writer = csv.DictWriter(sys.stdout, fieldnames=list(flat))
+            writer.writeheader()
+        writer.writerow(flat)
+
+
+def _flatten(r: dict, prefix: str = "") -> dict:
+    flat: dict = {}
+    for k, v in r.items():
+        if isinstance(v, dict):
+            flat.update(_flatten(v, f"{prefix}{k}_"))
+        elif isinstance(v, list):
+            flat[prefix + k] = ";".join(map(str, v))
+        else:
+            flat[prefix + k] = v
+    return flat
+
+
+def _table(rows: list[dict], kind: str) -> None:
+    table = Table(show_lines=False)
+    if kind == "articles":
+        cols = ["id", "published", "published_basis", "title", "outlet", "n_sentences", "n_events"]
+        for c in cols:
+            table.add_column(c)
+        for r in rows:
+            table.add_row(*[str(r.get(c) or "") for c in cols])
+    else:
+        for c in ("date", "source", "target", "cameo", "plover", "modality", "trigger", "article"):
+            table.add_column(c)
+        for r in rows:
+            src, tgt = r["source"], r["target"] or {}
+            table.add_row(str(r["event_date"]), f"{src['code']} ({src['text']})",
+                          f"{tgt.get('code')} ({tgt.get('text')})" if tgt else "-",
+                          r["cameo"], str(r["plover"]), r["modality"], r["trigger"]["text"], r["article_id"])
+    out.print(table)
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,251 @@
+"""Sentences + actors + times -> Events.
+
+For every token that a trigger rule matches (lexicon), find the source and
+target actors from the parse (dyads.py), the modality (modality.py), the
+time expression that governs it, topic tags and a place; then emit one Event
+per (source, target) pair with CAMEO, PLOVER, quad class and Goldstein.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from typing import Callable, Iterable, Iterator, Optional
+
+from ..types import (Actor, CodedArticle, Event, Location, Mention, ResolvedArticle,
+                     TimeExpression, Trigger)
+from . import dyads
+from .lexicon import Lexicon, TriggerRule
+from .modality import conditional_clause, modality
+
+Reresolve = Callable[[Mention, Optional[str]], Actor]
+Locate = Callable[[str], Optional[Location]]
+THREAT_OF = {"16": "1312", "17": "137", "18": "138", "19": "138", "20": "138"}
+LOCATION_PREPS = {"in", "at"}
+
+
+@dataclass(frozen=True)
+class Candidate:
+    rule: TriggerRule
+    tok: object
+    sources: tuple[Mention, ...]
+    targets: tuple[Mention, ...]
+    code: str
+    modality: str
+
+
+class EventCoder:
+    """Stage: ResolvedArticle -> CodedArticle."""
+
+    def __init__(self, lexicon: Lexicon, version: str, reresolve: Optional[Reresolve] = None,
+                 locate: Optional[Locate] = None) -> None:
+        self.lex = lexicon
+        self.version = version
+        self.reresolve = reresolve or (lambda m, day: m.actor)
+        self.locate = locate or (lambda name: None)
+        self._issue_rx = {tag: re.compile(r"\b(" + "|".join(re.escape(w) for w in words) + r")\b",
+                                          re.I if tag != "TERRORISM" else 0)
+                          for tag, words in lexicon.issues.items()}
+
+    def __call__(self, articles: Iterable[ResolvedArticle]) -> Iterator[CodedArticle]:
+        for r in articles:
+            yield self.code_article(r)
+
+    def code_article(self, r: ResolvedArticle) -> CodedArticle:
+        doc = r.parsed.doc
+        index = dyads.ActorIndex(doc, r.mentions)
+        events: dict[str, Event] = {}
+        for si, sent in enumerate(doc.sents):
+            times = [t for t in r.times if t.sentence_index == si]
+            for cand in self._candidates(sent, index):
+                for ev in self._events(r, si, sent, cand, times):
+                    events.setdefault(ev.id, ev)
+        return CodedArticle(article=r.article, n_sentences=len(r.parsed.sentences),
+                            events=tuple(events.values()), mentions=r.mentions)
+
+    # ------------------------------------------------------------ candidates
+    def _candidates(self, sent, index: dyads.ActorIndex) -> Iterator[Candidate]:
+        for tok in sent:
+            pos = "VERB" if tok.pos_ in ("VERB", "AUX") else ("NOUN" if tok.pos_ in ("NOUN", "PROPN") else None)
+            if pos is None:
+                continue
+            for rule in self.lex.rules_for(tok.lemma_.lower(), pos):
+                if not dyads.governs_lemma(tok, rule.with_lemmas):
+                    continue
+                cand = self._dyad(rule, tok, index)
+                if cand is not None:
+                    yield cand
+                break
+
+    def _dyad(self, rule: TriggerRule, tok, index: dyads.ActorIndex) -> Optional[Candidate]:
+        if rule.pos == "NOUN":
+            sources, targets = self._nominal(rule, tok, index)
+        else:
+            sources, targets = self._verbal(rule, tok, index)
+        sources = [m for m in sources if m.actor.code]
+        if not sources:
+            return None
+        if not targets and rule.symmetric and len(sources) == 1:
+            return None
+        if rule.symmetric and not targets and len(sources) > 1:
+            targets = sources[1:]
+            sources = sources[:1]
+        code, mod = rule.code, rule.modality or modality(tok)
+        cond = conditional_clause(tok)
+        if cond is not None and mod in ("planned", "asserted") and code[:2] in THREAT_OF:
+            code, mod = THREAT_OF[code[:2]], "asserted"  # "if X, we will impose sanctions": a threat
+            if not targets:
+                subj, _ = dyads.subject_of(cond)
+                targets = [m for m in ([index.at(subj)] if subj is not None else []) if m]
+        return Candidate(rule, tok, tuple(sources), tuple(targets), code, mod)
+
+    def _verbal(self, rule: TriggerRule, tok, index) -> tuple[list[Mention], list[Mention]]:
+        subj, passive = dyads.subject_of(tok)
+        if passive:
+            agent = dyads.passive_agent(tok)
+            sources = index.all_at(agent) if agent is not None else []
+            targets = index.all_at(subj) if subj is not None else []
+            return sources, targets
+        sources = index.all_at(subj) if subj is not None else []
+        return sources, self._targets(rule, tok, index)
+
+    def _nominal(self, rule: TriggerRule, tok, index) -> tuple[list[Mention], list[Mention]]:
+        sources: list[Mention] = []
+        for c in tok.children:
+            if c.dep_ not in ("poss", "compound", "nmod", "amod"):
+                continue
+            for t in c.subtree:  # "the Biden-Putin call": both names hang below the noun
+                m = index.by_token.get(t.i)
+                if m is not None and m not in sources:
+                    sources.append(m)
+        light = dyads.light_verb_of(tok)
+        if not sources and light is not None:
+            subj, passive = dyads.subject_of(light)
+            if subj is not None and not passive:
+                sources = index.all_at(subj)
+        targets = self._targets(rule, tok, index)
+        if not targets and light is not None:
+            targets = self._targets(rule, light, index)
+        if rule.needs_actor_modifier and not (sources or targets):
+            return [], []
+        if not sources and len(targets) > 1 and rule.symmetric:  # "talks between X and Y"
+            return targets[:1], targets[1:]
+        return sources, targets
+
+    def _targets(self, rule: TriggerRule, tok, index) -> list[Mention]:
+        for spec in rule.target:
+            found = self._target_spec(spec, tok, index)
+            if found:
+                return found
+        return []
+
+    def _target_spec(self, spec: str, tok, index) -> list[Mention]:
+        if spec in ("dobj", "dative"):
+            nodes = dyads.children(tok, spec) + ([c for c in dyads.children(tok, "prep") if c.lower_ == "to"
+                                                  and spec == "dative"])
+        elif spec == "poss_of_dobj":
+            nodes = [p for d in dyads.children(tok, "dobj") for p in dyads.children(d, "poss")]
+        elif spec == "xcomp":
+            nodes = dyads.children(tok, "dobj", "nsubj")
+        else:
+            prep = spec.split(":", 1)[1]
+            nodes = dyads.prep_objects(tok, prep)
+            for d in dyads.children(tok, "dobj"):
+                nodes += dyads.prep_objects(d, prep)
+        out: list[Mention] = []
+        for n in nodes:
+            for m in index.all_at(n):
+                if m.actor.code and m not in out:
+                    out.append(m)
+        return out
+
+    # ------------------------------------------------------------ events
+    def _events(self, r: ResolvedArticle, si: int, sent, cand: Candidate,
+                times: list[TimeExpression]) -> Iterator[Event]:
+        when = self._when(cand, times, r.article.published)
+        info = self.lex.codes[cand.code]
+        location = self._location(cand.tok)
+        issues = tuple(tag for tag, rx in self._issue_rx.items() if rx.search(sent.text))
+        if not cand.targets and cand.code[:2] < "13":
+            return  # verbal/cooperative events need a target to mean anything
+        targets = cand.targets or (None,)
+        for src in cand.sources:
+            for tgt in targets:
+                if tgt is not None and (tgt is src or (tgt.actor.kb_id and tgt.actor.kb_id == src.actor.kb_id)):
+                    continue
+                source = self.reresolve(src, when[0])
+                target = self.reresolve(tgt, when[0]) if tgt is not None else None
+                yield self._event(r, si, sent, cand, info, source, target, when, location, issues)
+            if cand.rule.symmetric and cand.sources and len(cand.targets) == 1 and len(cand.sources) == 1:
+                tgt = cand.targets[0]
+                if tgt.actor.kb_id != src.actor.kb_id:
+                    yield self._event(r, si, sent, cand, info, self.reresolve(tgt, when[0]),
+                                      self.reresolve(src, when[0]), when, location, issues)
+
+    def _event(self, r, si, sent, cand, info, source: Actor, target: Optional[Actor], when,
+               location, issues) -> Event:
+        tok = cand.tok
+        trig = Trigger(text=tok.text, start=tok.idx, end=tok.idx + len(tok.text))
+        key = "|".join([r.article.id, str(si), str(trig.start), source.code or "",
+                        (target.code if target else "") or "", str(source.start),
+                        str(target.start if target else ""), cand.code])
+        confidence = 0.5 + 0.2 * bool(target) + 0.15 * (cand.rule.pos == "VERB") + 0.1 * bool(
+            source.kb_id and (target is None or target.kb_id))
+        return Event(
+            id=hashlib.sha1(key.encode()).hexdigest()[:16], article_id=r.article.id, sentence_index=si,
+            sentence=sent.text.strip(), source=source, target=target, cameo=cand.code,
+            cameo_root=cand.code[:2], plover=info.plover, plover_mode=info.plover_mode,
+            quad_class=info.quad_class, goldstein=info.goldstein, modality=cand.modality,
+            event_date=when[0], date_precision=when[1], date_basis=when[2], location=location,
+            issues=issues, trigger=trig, confidence=round(min(confidence, 0.95), 2),
+            coder=f"{self.version}:{cand.rule.id}")
+
+    def _when(self, cand: Candidate, times: list[TimeExpression], published: Optional[str]):
+        own = _governing_time(cand.tok, times)
+        if own is None:
+            if published:
+                return published, "day", "publication"
+            return None, None, None
+        future = cand.modality == "planned" and own.future_date
+        return (own.future_date if future else own.date), own.precision, own.basis
+
+    def _location(self, tok) -> Optional[Location]:
+        heads = [tok] + ([tok.head] if tok.pos_ in ("NOUN", "PROPN") else [])
+        for h in heads:
+            for p in h.children:
+                if p.dep_ == "prep" and p.lower_ in LOCATION_PREPS:
+                    for o in p.children:
+                        if o.dep_ == "pobj" and o.ent_type_ in ("GPE", "LOC", "FAC"):
+                            span = next((e for e in o.doc.ents if e.start <= o.i < e.end), None)
+                            loc = self.locate(span.text if span is not None else o.text)
+                            if loc:
+                                return loc
+        return None
+
+
+def _governing_time(tok, times: list[TimeExpression]) -> Optional[TimeExpression]:
+    """The time expression attached to the trigger, else to the nearest clause above it."""
+    if not times:
+        return None
+    doc = tok.doc
+    owners: dict[int, TimeExpression] = {}
+    for t in times:
+        span_root = doc[t.tok_start:t.tok_end].root
+        node = span_root.head
+        for _ in range(6):
+            if node.pos_ in ("VERB", "AUX") or node.i == tok.i:
+                owners.setdefault(node.i, t)
+                break
+            if node.head is node:
+                owners.setdefault(node.i, t)
+                break
+            node = node.head
+    node = tok
+    for _ in range(8):
+        if node.i in owners:
+            return owners[node.i]
+        if node.head is node:
+            break
+        node = node.head
+    return None

@@ -1,0 +1,85 @@
+"""Builds the stages once and runs batches:
+
+    events = code(dates(resolve(parse(read(sources)))))
+
+Heavy things (spaCy model, knowledge base, lexicon, gazetteer) are loaded
+here, once, and injected into the stages.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable, Iterable, Iterator, Optional, TextIO, Union
+
+from . import nlp as nlp_mod
+from .actors.gazetteer import Gazetteer as NameIndex
+from .actors.kb import KnowledgeBase, load_kb
+from .actors.resolve import ActorResolver
+from .coding.coder import EventCoder
+from .coding.lexicon import Lexicon, load_lexicon
+from .config import CODER_VERSION, Settings
+from .dates import DateResolver
+from .ingest import read_sources
+from .places import Gazetteer as PlaceIndex
+from .types import Article, CodedArticle, Problem
+
+OnProblem = Callable[[Problem], None]
+
+
+@dataclass
+class Pipeline:
+    settings: Settings
+    parser: nlp_mod.Parser
+    kb: KnowledgeBase
+    lexicon: Lexicon
+    resolver: ActorResolver
+    dates: DateResolver
+    coder: EventCoder
+
+    @classmethod
+    def build(cls, settings: Optional[Settings] = None, nlp=None) -> "Pipeline":
+        settings = (settings or Settings()).validated()
+        nlp = nlp if nlp is not None else nlp_mod.load_model(settings.model)
+        kb = load_kb()
+        lexicon = load_lexicon()
+        resolver = ActorResolver(kb, NameIndex(kb, nlp_mod.make_tokenizer(nlp)))
+        coder = EventCoder(lexicon, CODER_VERSION, reresolve=resolver.resolve_on, locate=PlaceIndex())
+        parser = nlp_mod.Parser(nlp, batch_size=settings.batch_size, n_process=settings.n_process)
+        return cls(settings, parser, kb, lexicon, resolver, DateResolver(), coder)
+
+    def run(self, articles: Iterable[Article], on_problem: Optional[OnProblem] = None
+            ) -> Iterator[CodedArticle]:
+        """Code articles. A failure inside one article is reported and the batch goes on."""
+        report = on_problem or (lambda p: None)
+        for parsed in self.parser(self._clip(articles, report)):
+            try:
+                resolved = next(self.dates(self.resolver([parsed])))
+                yield self.coder.code_article(resolved)
+            except Exception as exc:  # noqa: BLE001 - one bad article must not stop a batch
+                report(Problem(where=parsed.article.path or parsed.article.id,
+                               reason=f"coding failed: {type(exc).__name__}: {exc}", code="internal-error"))
+
+    def process(self, paths: Iterable[str], *, stdin: Optional[TextIO] = None,
+                on_problem: Optional[OnProblem] = None,
+                skip: Optional[Callable[[Article], bool]] = None) -> Iterator[CodedArticle]:
+        """Read sources and code them; problems go to ``on_problem``; ``skip`` filters articles."""
+        report = on_problem or (lambda p: None)
+        return self.run(_articles_only(read_sources(paths, stdin=stdin), report, skip), report)
+
+    def _clip(self, articles: Iterable[Article], report: OnProblem) -> Iterator[Article]:
+        limit = self.settings.max_chars
+        for a in articles:
+            if len(a.text) > limit:
+                report(Problem(where=a.path or a.id, reason=f"text longer than {limit} characters; "
+                               "truncated", code="truncated"))
+                a = Article(**{**a.__dict__, "text": a.text[:limit]})
+            yield a
+
+
+def _articles_only(items: Iterable[Union[Article, Problem]], report: OnProblem,
+                   skip: Optional[Callable[[Article], bool]]) -> Iterator[Article]:
+    for item in items:
+        if isinstance(item, Problem):
+            report(item)
+        elif skip is None or not skip(item):
+            yield item

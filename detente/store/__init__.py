@@ -1,0 +1,51 @@
+"""The event store: one embedded DuckDB file (``db.py`` is the only module importing duckdb).
+
+One ``Store`` is one connection and the one writer. Writes are idempotent: an article
+already stored with the same ``content_hash`` is skipped, a changed one replaces its
+rows, events are upserted by their stable ``id``. Each ``write`` is one transaction, so
+a killed ingest loses nothing committed and leaves no partial batch.
+
+Schema (version 1; ``MIGRATIONS`` holds the SQL, each step applied in one transaction)
+
+``meta(key PK, value)``
+    ``app`` = ``detente`` (marks the file as ours), ``schema_version``.
+``articles``
+    every ``Article`` field (``authors VARCHAR[]``, ``published DATE``,
+    ``published_interval DATE[2]`` or NULL), ``content_hash`` (the record's, or
+    ``sha256:<hex of text>`` when the record has none), ``text``, ``n_sentences``,
+    ``n_events`` (events coded in that article), ``ingested_at`` (UTC ``TIMESTAMP``).
+``mentions``
+    one row per ``Mention``: ``article_id, sentence_index, tok_start, tok_end, head``,
+    the actor's ``text, start, "end"`` (character span) and ``name, code, country,
+    sector, role, kb_id, basis``. Indexed on ``article_id``.
+``events``
+    ``id`` PK, ``article_id, sentence_index, sentence``; the actors flattened to
+    ``source_*`` / ``target_*`` columns (``text, start, end, name, code, country,
+    sector, role, kb_id, basis``; all target columns NULL when there is no target);
+    ``cameo, cameo_root, plover, plover_mode, quad_class, goldstein, modality``;
+    ``event_date DATE, date_precision, date_basis``;
+    ``location STRUCT(name, country, lat, lon)`` or NULL; ``issues VARCHAR[]``
+    (empty list, never NULL); ``trigger STRUCT(text, start, "end")``;
+    ``confidence, coder``. Indexed on ``article_id``. Range filters on
+    ``event_date`` rely on DuckDB's zone maps, not on an index.
+``event_reports(event_id, article_id, sentence_index)``
+    which articles report which event. An event id reported by several articles is
+    one ``events`` row (last write wins); replacing an article deletes only the
+    events no other article reports.
+``problems(id, run_id, "where", reason, code, at)``
+    records that could not be processed (``Problem``), with the run that met them.
+
+Exports: ``jsonl`` is one ``Event.to_dict()`` object per line. ``csv`` and ``parquet``
+are flat: actor, ``location`` and ``trigger`` fields become ``source_code``,
+``location_lat``, ``trigger_start``..., ``event_date`` is a date; ``issues`` stays a
+list in Parquet and is joined with ``;`` in CSV.
+"""
+
+from __future__ import annotations
+
+from .db import Store
+from .query import EXPORT_FORMATS, EventFilter
+from .rows import WriteResult
+from .schema import MIGRATIONS, SCHEMA_VERSION
+
+__all__ = ["EXPORT_FORMATS", "MIGRATIONS", "SCHEMA_VERSION", "EventFilter", "Store", "WriteResult"]

@@ -1,0 +1,357 @@
+"""The Store: one DuckDB connection, the one writer. The ONLY module that imports duckdb."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Optional
+
+import duckdb
+import pyarrow as pa
+
+from ..errors import QueryError, StoreError
+from ..types import CodedArticle, Problem
+from .query import (ARTICLE_SELECT, EVENT_SELECT, EXPORT_FORMATS, EXPORT_SQL, EventFilter,
+                    article_dict, country, event_dict, iso, paging)
+from .rows import Rows, WriteResult, build_rows, content_hash, last_per_id, utcnow
+from .schema import (ARTICLE_ARROW, EVENT_ARROW, MENTION_ARROW, MIGRATIONS, REPORT_ARROW,
+                     SCHEMA_VERSION)
+
+# --- opening ---
+
+_OPEN_FIXES = (
+    ("Could not set lock", "another process has this database open (a running "
+     "`detente ingest` or `detente serve`?); stop it, or use another database path"),
+    ("not a valid DuckDB database", "the file is not a DuckDB database; "
+     "choose a new path for the detente database"),
+    ("database does not exist", "there is no database here yet; run `detente ingest` first"),
+    ("in-memory database in read-only", "an in-memory database cannot be read-only; "
+     "open it without read_only"),
+    ("No such file or directory", "the folder does not exist; create it first"),
+    ("version number", "the file was written by another DuckDB version; "
+     "install the duckdb version detente pins"),
+)
+
+
+def _connect(path: str, read_only: bool) -> duckdb.DuckDBPyConnection:
+    try:
+        return duckdb.connect(path, read_only=read_only)
+    except duckdb.Error as ex:
+        fix = next((f for needle, f in _OPEN_FIXES if needle in str(ex)), "check the path")
+        raise StoreError(f"cannot open the database: {fix} ({ex})", where=path) from ex
+
+
+def _tables(con: duckdb.DuckDBPyConnection) -> set[str]:
+    rows = con.execute(
+        "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database() "
+        "AND schema_name = 'main'"
+    ).fetchall()
+    return {r[0] for r in rows}
+
+
+def _stored_version(con: duckdb.DuckDBPyConnection, path: str, read_only: bool) -> int:
+    tables = _tables(con)
+    if "meta" not in tables:
+        if tables:
+            raise StoreError("this DuckDB file holds other data, not a detente database; "
+                             "choose a new path for the detente database", where=path)
+        if read_only:
+            raise StoreError("the database is empty; run `detente ingest` first", where=path)
+        con.execute("CREATE TABLE meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL)")
+        con.execute("INSERT INTO meta VALUES ('app', 'detente'), ('schema_version', '0')")
+    meta = dict(con.execute("SELECT key, value FROM meta").fetchall())
+    if meta.get("app") != "detente" or "schema_version" not in meta:
+        raise StoreError("this DuckDB file is not a detente database; "
+                         "choose a new path for the detente database", where=path)
+    return int(meta["schema_version"])
+
+
+def _migrate(con: duckdb.DuckDBPyConnection, path: str, read_only: bool) -> int:
+    current = _stored_version(con, path, read_only)
+    if current > SCHEMA_VERSION:
+        raise StoreError(f"the database has schema version {current}, newer than this "
+                         f"detente knows ({SCHEMA_VERSION}); upgrade detente", where=path)
+    if current < SCHEMA_VERSION and read_only:
+        raise StoreError(f"the database has schema version {current} and needs migrating to "
+                         f"{SCHEMA_VERSION}; open it once for writing (e.g. `detente ingest`)",
+                         where=path)
+    for version, statements in MIGRATIONS:
+        if version <= current:
+            continue
+        con.begin()
+        try:
+            for sql in statements:
+                con.execute(sql)
+            con.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", [str(version)])
+            con.commit()
+        except duckdb.Error as ex:
+            _rollback(con)
+            raise StoreError(f"migration to schema version {version} failed: {ex}",
+                             where=path) from ex
+    return SCHEMA_VERSION
+
+
+class Store:
+    """The detente database. ``Store(":memory:")`` for a throwaway one."""
+
+    def __init__(self, path: str | Path, *, read_only: bool = False) -> None:
+        self.path = str(path)
+        self.read_only = read_only
+        self._con: Optional[duckdb.DuckDBPyConnection] = _connect(self.path, read_only)
+        try:
+            self.schema_version: int = _migrate(self._con, self.path, read_only)
+        except BaseException:
+            self.close()
+            raise
+
+    # --- lifecycle ---
+
+    def close(self) -> None:
+        if self._con is not None:
+            self._con.close()
+            self._con = None
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _db(self) -> duckdb.DuckDBPyConnection:
+        if self._con is None:
+            raise StoreError("the store is closed; open a new Store", where=self.path)
+        return self._con
+
+    def _execute(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> Any:
+        try:
+            return self._db().execute(sql, params if isinstance(params, dict) else list(params))
+        except duckdb.Error as ex:
+            raise StoreError(f"query failed: {ex}", where=self.path) from ex
+
+    def _rows(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        return self._execute(sql, params).fetchall()
+
+    def _dicts(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+        cur = self._execute(sql, params)
+        names = [d[0] for d in cur.description]
+        return [dict(zip(names, row)) for row in cur.fetchall()]
+
+    @contextmanager
+    def _transaction(self, action: str) -> Iterator[duckdb.DuckDBPyConnection]:
+        if self.read_only:
+            raise StoreError(f"cannot {action}: the store was opened read-only", where=self.path)
+        con = self._db()
+        con.begin()
+        try:
+            yield con
+            con.commit()
+        except duckdb.Error as ex:
+            _rollback(con)
+            raise StoreError(f"could not {action}, nothing of it was stored: {ex}",
+                             where=self.path) from ex
+        except BaseException:
+            _rollback(con)
+            raise
+
+    # --- writing ---
+
+    def stored_hashes(self) -> dict[str, str]:
+        """Article id -> content hash, to skip unchanged articles on re-ingest."""
+        return dict(self._rows("SELECT id, content_hash FROM articles"))
+
+    def write(self, batch: Sequence[CodedArticle]) -> WriteResult:
+        """Store a batch in one transaction; unchanged articles are skipped."""
+        unique = last_per_id(batch)
+        with self._transaction("write the batch") as con:
+            stored = dict(con.execute(
+                "SELECT id, content_hash FROM articles WHERE id IN (SELECT unnest(?::VARCHAR[]))",
+                [list(unique)],
+            ).fetchall())
+            todo = [c for c in unique.values()
+                    if stored.get(c.article.id) != content_hash(c.article)]
+            now = utcnow()
+            rows, problems = build_rows(todo, now)
+            _delete_articles(con, [a["id"] for a in rows.articles if a["id"] in stored])
+            _insert_rows(con, rows)
+            for problem in problems:
+                _insert_problem(con, problem, None, now)
+        written = len(rows.articles)
+        return WriteResult(written, len(batch) - written - len(problems), len(rows.events),
+                           tuple(problems))
+
+    def log_problem(self, problem: Problem, run_id: Optional[str] = None) -> None:
+        """Keep a record that could not be processed, and why."""
+        with self._transaction("log a problem") as con:
+            _insert_problem(con, problem, run_id, utcnow())
+
+    def problems(self, run_id: Optional[str] = None) -> list[dict[str, Any]]:
+        sql = 'SELECT "where", reason, code, run_id, "at" FROM problems'
+        params = [] if run_id is None else [run_id]
+        sql += "" if run_id is None else " WHERE run_id = ?"
+        return self._dicts(sql + " ORDER BY id", params)
+
+    # --- events ---
+
+    def events(self, *, source: Optional[str] = None, target: Optional[str] = None,
+               root: Optional[str] = None, since: Optional[str] = None,
+               until: Optional[str] = None, q: Optional[str] = None,
+               limit: Optional[int] = None, offset: int = 0) -> list[dict[str, Any]]:
+        """Events in the ``Event.to_dict()`` shape, ordered by event_date, id."""
+        where, params = EventFilter.of(source=source, target=target, root=root, since=since,
+                                       until=until, q=q).where()
+        page, page_params = paging(limit, offset)
+        sql = (f"SELECT {EVENT_SELECT} FROM events{where} "
+               f"ORDER BY event_date NULLS LAST, id{page}")
+        return [event_dict(r) for r in self._rows(sql, params + page_params)]
+
+    def count_events(self, *, source: Optional[str] = None, target: Optional[str] = None,
+                     root: Optional[str] = None, since: Optional[str] = None,
+                     until: Optional[str] = None, q: Optional[str] = None) -> int:
+        where, params = EventFilter.of(source=source, target=target, root=root, since=since,
+                                       until=until, q=q).where()
+        return int(self._rows(f"SELECT count(*) FROM events{where}", params)[0][0])
+
+    def event(self, event_id: str) -> Optional[dict[str, Any]]:
+        rows = self._rows(f"SELECT {EVENT_SELECT} FROM events WHERE id = ?", [event_id])
+        return event_dict(rows[0]) if rows else None
+
+    def export_events(self, path: str | Path, fmt: str, *, source: Optional[str] = None,
+                      target: Optional[str] = None, root: Optional[str] = None,
+                      since: Optional[str] = None, until: Optional[str] = None,
+                      q: Optional[str] = None) -> int:
+        """Write the filtered events to ``path`` with DuckDB COPY; returns the row count."""
+        if fmt not in EXPORT_SQL:
+            raise QueryError(f"format must be one of {', '.join(EXPORT_FORMATS)} (got {fmt!r})")
+        where, params = EventFilter.of(source=source, target=target, root=root, since=since,
+                                       until=until, q=q).where()
+        select, options = EXPORT_SQL[fmt]
+        sql = (f"COPY (SELECT {select} FROM events{where} ORDER BY event_date NULLS LAST, id) "
+               f"TO ? ({options})")
+        try:
+            written = self._db().execute(sql, [*params, str(path)]).fetchone()
+        except duckdb.Error as ex:
+            raise StoreError(f"cannot export to {path}: {ex}; check that the folder exists "
+                             "and is writable", where=self.path) from ex
+        return int(written[0]) if written else 0
+
+    # --- articles ---
+
+    def article(self, article_id: str) -> Optional[dict[str, Any]]:
+        """The article contract dict plus its ``text``."""
+        rows = self._dicts(f"SELECT {ARTICLE_SELECT}, text FROM articles WHERE id = ?",
+                           [article_id])
+        return article_dict(rows[0]) if rows else None
+
+    def articles(self, limit: Optional[int] = None, offset: int = 0) -> list[dict[str, Any]]:
+        """Article contract dicts (no text), ordered by published date, id."""
+        page, params = paging(limit, offset)
+        sql = f"SELECT {ARTICLE_SELECT} FROM articles ORDER BY published NULLS LAST, id{page}"
+        return [article_dict(r) for r in self._dicts(sql, params)]
+
+    def mentions(self, article_id: str) -> list[dict[str, Any]]:
+        """Actor mentions of one article, in text order."""
+        return self._dicts(
+            "SELECT * FROM mentions WHERE article_id = ? ORDER BY start, sentence_index, tok_start",
+            [article_id],
+        )
+
+    # --- summaries ---
+
+    def stats(self) -> dict[str, Any]:
+        counts = self._dicts(
+            "SELECT (SELECT count(*) FROM articles) AS articles, "
+            "(SELECT count(*) FROM events) AS events, "
+            "(SELECT count(*) FROM mentions) AS mentions, "
+            "(SELECT count(*) FROM problems) AS problems, "
+            "(SELECT min(event_date) FROM events) AS first_event_date, "
+            "(SELECT max(event_date) FROM events) AS last_event_date"
+        )[0]
+        dyads = self._dicts(
+            "SELECT source_country AS source, target_country AS target, count(*) AS events "
+            "FROM events WHERE source_country IS NOT NULL AND target_country IS NOT NULL "
+            "AND source_country <> target_country "
+            "GROUP BY ALL ORDER BY events DESC, source, target LIMIT 10"
+        )
+        roots = self._rows("SELECT cameo_root, count(*) FROM events GROUP BY ALL ORDER BY 1")
+        return {
+            **counts,
+            "first_event_date": iso(counts["first_event_date"]),
+            "last_event_date": iso(counts["last_event_date"]),
+            "top_dyads": dyads,
+            "by_root": dict(roots),
+            "schema_version": self.schema_version,
+        }
+
+    def quarterly_dyad_series(self, a: str, b: str) -> list[dict[str, Any]]:
+        """Events between countries a and b (both directions) per quarter that has any."""
+        a, b = country(a, "a"), country(b, "b")
+        return self._dicts(
+            "SELECT year(event_date) || '-Q' || quarter(event_date) AS period, "
+            "count(*) FILTER (WHERE quad_class IN (1, 2)) AS cooperation, "
+            "count(*) FILTER (WHERE quad_class IN (3, 4)) AS conflict, "
+            "avg(goldstein) AS goldstein FROM events "
+            "WHERE event_date IS NOT NULL AND ((source_country = ? AND target_country = ?) "
+            "OR (source_country = ? AND target_country = ?)) GROUP BY ALL ORDER BY period",
+            [a, b, b, a],
+        )
+
+
+# --- statements used inside a write transaction ---
+
+
+def _rollback(con: duckdb.DuckDBPyConnection) -> None:
+    try:
+        con.rollback()
+    except duckdb.TransactionException:
+        pass  # the failed statement already ended the transaction
+
+
+def _delete_articles(con: duckdb.DuckDBPyConnection, ids: list[str]) -> None:
+    """Remove stored articles that are being replaced, with their mentions and the
+    events that no other article reports."""
+    if not ids:
+        return
+    in_ids = "article_id IN (SELECT unnest($ids::VARCHAR[]))"
+    con.execute(
+        f"DELETE FROM events WHERE id IN (SELECT event_id FROM event_reports WHERE {in_ids}) "
+        f"AND id NOT IN (SELECT event_id FROM event_reports WHERE NOT {in_ids})",
+        {"ids": ids},
+    )
+    for table in ("event_reports", "mentions"):
+        con.execute(f"DELETE FROM {table} WHERE {in_ids}", {"ids": ids})
+    con.execute("DELETE FROM articles WHERE id IN (SELECT unnest($ids::VARCHAR[]))", {"ids": ids})
+
+
+_INSERTS = (
+    ("articles", ARTICLE_ARROW, "INSERT INTO articles BY NAME SELECT * FROM _new_rows"),
+    ("mentions", MENTION_ARROW, "INSERT INTO mentions BY NAME SELECT * FROM _new_rows"),
+    ("reports", REPORT_ARROW,
+     "INSERT OR IGNORE INTO event_reports BY NAME SELECT * FROM _new_rows"),
+    ("events", EVENT_ARROW, "INSERT OR REPLACE INTO events BY NAME SELECT * FROM _new_rows"),
+)
+
+
+def _insert_rows(con: duckdb.DuckDBPyConnection, rows: Rows) -> None:
+    for name, schema, sql in _INSERTS:
+        data = getattr(rows, name)
+        records = list(data.values()) if isinstance(data, dict) else data
+        if not records:
+            continue
+        try:
+            table = pa.Table.from_pylist(records, schema=schema)
+        except (pa.ArrowInvalid, pa.ArrowTypeError) as ex:
+            raise StoreError(f"a {name} field has the wrong type, nothing of the batch "
+                             f"was stored: {ex}") from ex
+        con.register("_new_rows", table)
+        try:
+            con.execute(sql)
+        finally:
+            con.unregister("_new_rows")
+
+
+def _insert_problem(con: duckdb.DuckDBPyConnection, problem: Problem,
+                    run_id: Optional[str], at: datetime) -> None:
+    con.execute('INSERT INTO problems (run_id, "where", reason, code, "at") VALUES (?, ?, ?, ?, ?)',
+                [run_id, problem.where, problem.reason, problem.code, at])

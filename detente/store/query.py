@@ -1,0 +1,177 @@
+"""Read side of the store: validated filters, SELECT lists, rows -> contract dicts.
+
+Only identifiers are ever put into SQL text; values always go through parameters.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Optional
+
+from ..errors import QueryError
+from .rows import as_date
+from .schema import ACTOR_FIELDS
+
+EXPORT_FORMATS = ("csv", "parquet", "jsonl")
+
+
+def _actor_struct_sql(side: str) -> str:
+    return "{" + ", ".join(f"'{f}': {side}_{f}" for f in ACTOR_FIELDS) + "}"
+
+
+_EVENT_COLUMNS = (
+    ["id", "article_id", "sentence_index", "sentence"]
+    + [f"{s}_{f}" for s in ("source", "target") for f in ACTOR_FIELDS]
+    + ["cameo", "cameo_root", "plover", "plover_mode", "quad_class", "goldstein", "modality",
+       "event_date", "date_precision", "date_basis", "location", "issues", "trigger",
+       "confidence", "coder"]
+)
+EVENT_SELECT = ", ".join(f'"{c}"' for c in _EVENT_COLUMNS)
+_JSON_SELECT = f"""id, article_id, sentence_index, sentence,
+    {_actor_struct_sql("source")} AS source,
+    CASE WHEN target_text IS NULL THEN NULL ELSE {_actor_struct_sql("target")} END AS target,
+    cameo, cameo_root, plover, plover_mode, quad_class, goldstein, modality,
+    strftime(event_date, '%Y-%m-%d') AS event_date, date_precision, date_basis,
+    location, issues, trigger, confidence, coder"""
+
+
+def _flat_select(issues_sql: str) -> str:
+    actors = ", ".join(f'"{s}_{f}"' for s in ("source", "target") for f in ACTOR_FIELDS)
+    return f"""id, article_id, sentence_index, sentence, {actors},
+        cameo, cameo_root, plover, plover_mode, quad_class, goldstein, modality,
+        event_date, date_precision, date_basis,
+        location.name AS location_name, location.country AS location_country,
+        location.lat AS location_lat, location.lon AS location_lon,
+        {issues_sql} AS issues, trigger.text AS trigger_text,
+        trigger.start AS trigger_start, trigger."end" AS trigger_end, confidence, coder"""
+
+
+EXPORT_SQL = {
+    "csv": (_flat_select("array_to_string(issues, ';')"), "FORMAT csv, HEADER true"),
+    "parquet": (_flat_select("issues"), "FORMAT parquet"),
+    "jsonl": (_JSON_SELECT, "FORMAT json"),
+}
+ARTICLE_SELECT = """id, path, title, outlet, url, authors, published, published_basis,
+    language, n_sentences, n_events"""
+
+# --- validation ---
+
+_ACTOR_QUERY = re.compile(r"^[A-Z0-9]{2,32}$")
+_ROOT = re.compile(r"^(0[1-9]|1[0-9]|20)$")
+_COUNTRY = re.compile(r"^[A-Z]{3}$")
+
+
+def _query_date(value: object, name: str) -> Optional[date]:
+    if value is None:
+        return None
+    parsed = as_date(value)
+    if parsed is None:
+        raise QueryError(f"{name} must be an ISO date like 2021-05-19 (got {value!r})")
+    return parsed
+
+
+def _actor_query(value: object, name: str) -> Optional[str]:
+    if value is None:
+        return None
+    if not isinstance(value, str) or not _ACTOR_QUERY.match(value.strip().upper()):
+        raise QueryError(
+            f"{name} must be an ISO3 country or a CAMEO code prefix like USA, USAGOV or IGO "
+            f"(got {value!r})"
+        )
+    return value.strip().upper()
+
+
+def country(value: object, name: str) -> str:
+    if not isinstance(value, str) or not _COUNTRY.match(value.strip().upper()):
+        raise QueryError(f"{name} must be an ISO 3166-1 alpha-3 country like USA (got {value!r})")
+    return value.strip().upper()
+
+
+def paging(limit: object, offset: object) -> tuple[str, list[int]]:
+    for name, value in (("limit", limit), ("offset", offset)):
+        bad = isinstance(value, bool) or not isinstance(value, int) or value < 0
+        if value is not None and bad:
+            raise QueryError(f"{name} must be a whole number >= 0 (got {value!r})")
+    sql, params = "", []
+    if limit is not None:
+        sql, params = " LIMIT ?", [limit]
+    if offset:
+        sql, params = f"{sql} OFFSET ?", [*params, offset]
+    return sql, params
+
+
+@dataclass(frozen=True)
+class EventFilter:
+    """Validated event filters, turned into a parameterised WHERE clause."""
+
+    source: Optional[str] = None
+    target: Optional[str] = None
+    root: Optional[str] = None
+    since: Optional[date] = None
+    until: Optional[date] = None
+    q: Optional[str] = None
+
+    @classmethod
+    def of(cls, *, source: object = None, target: object = None, root: object = None,
+           since: object = None, until: object = None, q: object = None) -> "EventFilter":
+        if root is not None and not (isinstance(root, str) and _ROOT.match(root)):
+            raise QueryError(f"root must be a two-digit CAMEO root from 01 to 20 (got {root!r})")
+        if q is not None and not isinstance(q, str):
+            raise QueryError(f"q must be text (got {q!r})")
+        start, end = _query_date(since, "since"), _query_date(until, "until")
+        if start and end and start > end:
+            raise QueryError(f"since ({start}) is after until ({end}); swap them")
+        return cls(_actor_query(source, "source"), _actor_query(target, "target"), root,
+                   start, end, q or None)
+
+    def where(self) -> tuple[str, list[Any]]:
+        clauses: list[str] = []
+        params: list[Any] = []
+        for side, value in (("source", self.source), ("target", self.target)):
+            if value is not None:
+                clauses.append(f"({side}_country = ? OR starts_with({side}_code, ?))")
+                params += [value, value]
+        checks = (("cameo_root = ?", self.root), ("event_date >= ?", self.since),
+                  ("event_date <= ?", self.until),
+                  ("contains(lower(sentence), lower(?))", self.q))
+        for clause, value in checks:
+            if value is not None:
+                clauses.append(clause)
+                params.append(value)
+        return (" WHERE " + " AND ".join(clauses) if clauses else ""), params
+
+
+# --- rows -> dicts ---
+
+
+def iso(value: Optional[date]) -> Optional[str]:
+    return value.isoformat() if value is not None else None
+
+
+def _actor_dict(row: dict[str, Any], side: str) -> Optional[dict[str, Any]]:
+    if row[f"{side}_text"] is None:
+        return None
+    return {f: row[f"{side}_{f}"] for f in ACTOR_FIELDS}
+
+
+def event_dict(values: tuple[Any, ...]) -> dict[str, Any]:
+    row = dict(zip(_EVENT_COLUMNS, values))
+    return {
+        "id": row["id"], "article_id": row["article_id"],
+        "sentence_index": row["sentence_index"], "sentence": row["sentence"],
+        "source": _actor_dict(row, "source"), "target": _actor_dict(row, "target"),
+        "cameo": row["cameo"], "cameo_root": row["cameo_root"], "plover": row["plover"],
+        "plover_mode": row["plover_mode"], "quad_class": row["quad_class"],
+        "goldstein": row["goldstein"], "modality": row["modality"],
+        "event_date": iso(row["event_date"]), "date_precision": row["date_precision"],
+        "date_basis": row["date_basis"], "location": row["location"],
+        "issues": list(row["issues"]), "trigger": row["trigger"],
+        "confidence": row["confidence"], "coder": row["coder"],
+    }
+
+
+def article_dict(row: dict[str, Any]) -> dict[str, Any]:
+    return {**row, "authors": list(row["authors"]), "published": iso(row["published"])}
+
