@@ -8,11 +8,12 @@ here, once, and injected into the stages.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Callable, Iterable, Iterator, Optional, TextIO, Union
 
 from . import nlp as nlp_mod
 from .actors.gazetteer import Gazetteer as NameIndex
+from .actors.infer import infer_date
 from .actors.kb import KnowledgeBase, load_kb
 from .actors.resolve import ActorResolver
 from .coding.coder import EventCoder
@@ -21,7 +22,7 @@ from .config import CODER_VERSION, Settings
 from .dates import DateResolver
 from .ingest import read_sources
 from .places import Gazetteer as PlaceIndex
-from .types import Article, CodedArticle, Problem
+from .types import Article, CodedArticle, ParsedArticle, Problem
 
 OnProblem = Callable[[Problem], None]
 
@@ -53,6 +54,7 @@ class Pipeline:
         report = on_problem or (lambda p: None)
         for parsed in self.parser(self._clip(articles, report)):
             try:
+                parsed = self._dated(parsed)
                 resolved = next(self.dates(self.resolver([parsed])))
                 yield self.coder.code_article(resolved)
             except Exception as exc:  # noqa: BLE001 - one bad article must not stop a batch
@@ -66,13 +68,24 @@ class Pipeline:
         report = on_problem or (lambda p: None)
         return self.run(_articles_only(read_sources(paths, stdin=stdin), report, skip), report)
 
+    def _dated(self, parsed: ParsedArticle) -> ParsedArticle:
+        """An undated article gets a date inferred from its contents (basis: inferred)."""
+        if parsed.article.published:
+            return parsed
+        found = infer_date(self.kb, self.resolver.mentions(parsed), parsed.doc)
+        if found is None:
+            return parsed
+        article = replace(parsed.article, published=found.estimate.isoformat(), published_basis="inferred",
+                          published_interval=(found.lo.isoformat(), found.hi.isoformat()))
+        return replace(parsed, article=article)
+
     def _clip(self, articles: Iterable[Article], report: OnProblem) -> Iterator[Article]:
         limit = self.settings.max_chars
         for a in articles:
             if len(a.text) > limit:
                 report(Problem(where=a.path or a.id, reason=f"text longer than {limit} characters; "
                                "truncated", code="truncated"))
-                a = Article(**{**a.__dict__, "text": a.text[:limit]})
+                a = replace(a, text=a.text[:limit])
             yield a
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import json
 import signal
 import subprocess
@@ -16,7 +17,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from detente.errors import QueryError, StoreError
-from detente.store import SCHEMA_VERSION, Store
+from detente.store import SCHEMA_VERSION, Store, WriteResult
 from detente.types import (Actor, Article, CodedArticle, Event, Location, Mention, Problem,
                            Trigger)
 
@@ -183,13 +184,17 @@ def test_closed_store_raises_store_error() -> None:
 # --- writing ---
 
 
+def counts(result: WriteResult) -> tuple[int, int, int]:
+    return result.articles_written, result.articles_skipped, result.events_written
+
+
 def test_writing_the_same_batch_twice_skips_everything_the_second_time() -> None:
     with Store(":memory:") as s:
         first = s.write(corpus())
         before = s.stats()
         second = s.write(corpus())
-        assert (first.articles_written, first.articles_skipped, first.events_written) == (3, 0, 6)
-        assert (second.articles_written, second.articles_skipped, second.events_written) == (0, 3, 0)
+        assert counts(first) == (3, 0, 6)
+        assert counts(second) == (0, 3, 0)
         assert s.stats() == before
 
 
@@ -248,6 +253,15 @@ def test_bad_record_is_reported_and_the_rest_of_the_batch_is_written() -> None:
         assert s.article("bad") is None
 
 
+def test_wrongly_typed_record_rejects_the_whole_batch() -> None:
+    first = corpus()[0]
+    broken = dataclasses.replace(first.events[0], quad_class="one")
+    with Store(":memory:") as s:
+        with pytest.raises(StoreError, match="Nothing of the batch was stored"):
+            s.write([corpus()[1], dataclasses.replace(first, events=(broken,))])
+        assert s.stats()["articles"] == 0
+
+
 def test_log_problem_keeps_where_reason_code_and_run(store: Store) -> None:
     store.log_problem(Problem("in/x.html", "binary file", "bad-input"), run_id="run-1")
     [row] = store.problems(run_id="run-1")
@@ -260,7 +274,7 @@ def test_log_problem_keeps_where_reason_code_and_run(store: Store) -> None:
 
 
 def test_events_round_trip_to_the_contract_dicts_including_nulls(store: Store) -> None:
-    written = sorted(all_events(corpus()), key=lambda e: (e.event_date is None, e.event_date or "", e.id))
+    written = sorted(all_events(corpus()), key=lambda e: (e.event_date or "9999", e.id))
     assert store.events() == [e.to_dict() for e in written]
     no_target = store.event("biden-un-e1")
     assert no_target["target"] is None and no_target["location"] is None

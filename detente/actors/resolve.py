@@ -22,6 +22,7 @@ from ..types import Actor, Mention, ParsedArticle, ResolvedArticle
 from .gazetteer import Entry, Gazetteer, Match
 from .kb import KnowledgeBase
 
+FORMER_WORDS = {"former", "ex", "ex-", "erstwhile", "onetime", "one-time", "retired"}
 HONORIFICS = {"mr", "mr.", "ms", "ms.", "mrs", "mrs.", "dr", "dr.", "sir", "dame", "gen.",
               "general", "president", "premier", "chancellor", "king", "queen", "prince",
               "sheikh", "ayatollah", "minister", "secretary", "senator", "sen."}
@@ -69,8 +70,61 @@ class ActorResolver:
                 out.append(mention)
                 used_until = end
                 covered.update(range(mention.tok_start, mention.tok_end))
+        out.extend(self._counterparts(doc, si, sent, covered, out, day))
         out.extend(self._unknown_people(doc, si, sent, covered))
+        return [self._former(doc, m) for m in out]
+
+    def _former(self, doc, m: Mention) -> Mention:
+        """"former US officials", "a former foreign minister": elites, not government."""
+        i = m.tok_start - 1
+        while i >= 0 and doc[i].lower_ in ("the", "a", "an", "two", "three", "several", "many"):
+            i -= 1
+        if i < 0 or doc[i].lower_ not in FORMER_WORDS:
+            return m
+        a = m.actor
+        if a.basis in ("title", "title-unresolved"):  # a former holder, not the current one
+            a = replace(a, name=None, kb_id=None)
+        role = f"former {a.role}" if a.role and not a.role.startswith("former") else a.role
+        code = (a.country or "") + "ELI" if a.country else a.code
+        span = doc[i:m.tok_end]
+        actor = replace(a, sector="ELI", code=code, role=role, text=span.text, start=span.start_char)
+        return replace(m, tok_start=i, actor=actor, ref="" if a.basis.startswith("title") else m.ref)
+
+    def _counterparts(self, doc, si, sent, covered: set[int], found: list[Mention],
+                      day: Optional[dt.date]) -> list[Mention]:
+        """"his Russian counterpart" (no name): the same office in the named country."""
+        out = []
+        for tok in sent:
+            if tok.lower_ not in ("counterpart", "counterparts") or tok.i in covered:
+                continue
+            nxt = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
+            if nxt is not None and nxt.i in covered:
+                continue  # "his Russian counterpart Sergey Lavrov": the name is the mention
+            prev = doc[tok.i - 1] if tok.i > 0 else None
+            place = self.gaz.longest_at([prev.text], 0, kinds=("adjective", "country")) if prev is not None else None
+            office = self._last_office(found, tok.i, day)
+            if place is None or office is None:
+                continue
+            polity = place.entries[0].key
+            start = prev.i
+            if start > 0 and doc[start - 1].pos_ == "PRON":
+                start -= 1
+            actor = self.office_actor(polity, office, day)
+            out.append(self._mention(doc, si, start, tok.i + 1, actor, ref=f"office:{polity}:{office}"))
         return out
+
+    def _last_office(self, found: list[Mention], before: int, day: Optional[dt.date]) -> Optional[str]:
+        for m in reversed(found):
+            if m.tok_end > before or not m.ref:
+                continue
+            kind, _, rest = m.ref.partition(":")
+            if kind == "office":
+                return rest.partition(":")[2]
+            if day is not None:
+                for office, term in self.kb.terms_of(rest):
+                    if term.covers(day):
+                        return office.office
+        return None
 
     def _from_match(self, doc, si, sent, matches, k, day):
         m = matches[k]
@@ -92,6 +146,8 @@ class ActorResolver:
             agent = self._agent_after(doc, m.end, sent.end)
             if agent:
                 end, sector = agent
+                if nxt and nxt.start == end and nxt.first("person"):  # "his Russian counterpart Sergey Lavrov"
+                    return self._person(doc, si, m.start, nxt, day), nxt.end
                 return self._mention(doc, si, m.start, end, self._country_actor(place.key, sector, "agent")), end
             if place.kind == "adjective":
                 return None, m.end
@@ -137,8 +193,21 @@ class ActorResolver:
         if polity is None:
             return None
         offices = [e.key for e in titles if e.polity == polity] or [titles[0].key]
-        ref = f"office:{polity}:{offices[0]}"
-        return self._mention(doc, si, start, m.end, self.office_actor(polity, offices[0], day), ref=ref)
+        actor = self.office_actor(polity, offices[0], day)
+        named = self._name_after(doc, m.end)
+        if named is not None:  # "Canadian Foreign Minister Mélanie Joly": the article names the holder
+            actor = replace(actor, name=named.text, kb_id=None, basis="title+name")
+            return self._mention(doc, si, start, named.end, actor)
+        return self._mention(doc, si, start, m.end, actor, ref=f"office:{polity}:{offices[0]}")
+
+    @staticmethod
+    def _name_after(doc, i: int):
+        if i >= len(doc):
+            return None
+        for ent in doc[i].sent.ents:
+            if ent.start == i and ent.label_ == "PERSON":
+                return ent
+        return None
 
     # ----------------------------------------------------------- resolution on a date
     def resolve_on(self, mention: Mention, day: Optional[str]) -> Actor:

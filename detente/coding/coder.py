@@ -119,6 +119,9 @@ class EventCoder:
                 m = index.by_token.get(t.i)
                 if m is not None and m not in sources:
                     sources.append(m)
+        if "prep:of" not in rule.target:  # "the meeting of X with Y": X is the source
+            for o in dyads.prep_objects(tok, "of"):
+                sources += [m for m in index.all_at(o) if m not in sources]
         light = dyads.light_verb_of(tok)
         if not sources and light is not None:
             subj, passive = dyads.subject_of(light)
@@ -163,7 +166,7 @@ class EventCoder:
     # ------------------------------------------------------------ events
     def _events(self, r: ResolvedArticle, si: int, sent, cand: Candidate,
                 times: list[TimeExpression]) -> Iterator[Event]:
-        when = self._when(cand, times, r.article.published)
+        when = self._when(cand, times, r.article)
         info = self.lex.codes[cand.code]
         location = self._location(cand.tok)
         issues = tuple(tag for tag, rx in self._issue_rx.items() if rx.search(sent.text))
@@ -201,14 +204,16 @@ class EventCoder:
             issues=issues, trigger=trig, confidence=round(min(confidence, 0.95), 2),
             coder=f"{self.version}:{cand.rule.id}")
 
-    def _when(self, cand: Candidate, times: list[TimeExpression], published: Optional[str]):
+    def _when(self, cand: Candidate, times: list[TimeExpression], article):
         own = _governing_time(cand.tok, times)
+        inferred = article.published_basis == "inferred"
         if own is None:
-            if published:
-                return published, "day", "publication"
+            if article.published:
+                return article.published, ("year" if inferred else "day"), ("inferred" if inferred else "publication")
             return None, None, None
         future = cand.modality == "planned" and own.future_date
-        return (own.future_date if future else own.date), own.precision, own.basis
+        basis = "inferred" if inferred and own.basis == "relative" else own.basis
+        return (own.future_date if future else own.date), own.precision, basis
 
     def _location(self, tok) -> Optional[Location]:
         heads = [tok] + ([tok.head] if tok.pos_ in ("NOUN", "PROPN") else [])

@@ -45,6 +45,9 @@ def in_conditional(tok) -> bool:
 
 
 def modality(trigger) -> str:
+    if trigger.dep_ == "conj" and trigger.pos_ in ("VERB", "AUX") and not _aux(trigger) \
+            and trigger.head.pos_ in ("VERB", "AUX"):
+        return modality(trigger.head)  # "must have asked X and blamed Y": blamed shares the modal
     verb = trigger.head if trigger.pos_ in ("NOUN", "PROPN") and trigger.head.pos_ in ("VERB", "AUX") else trigger
     if in_conditional(trigger):
         return "hypothetical"
@@ -54,6 +57,10 @@ def modality(trigger) -> str:
     if head is not None and head.lemma_ in NEGATING_HEADS:
         return "negated"
     aux = _aux(verb)
+    up = verb
+    while up.dep_ in ("xcomp", "acomp", "pcomp") and up.head is not up:  # "will be interested to cooperate"
+        up = up.head
+        aux |= _aux(up)
     if aux & MODAL_AUX or (head is not None and head.lemma_ in HYPOTHETICAL_HEADS):
         return "hypothetical"
     if aux & FUTURE_AUX or (aux & {"to"} and head is not None and head.lemma_ in PLANNING_HEADS):

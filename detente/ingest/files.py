@@ -76,6 +76,8 @@ def _read_path(path: str, stdin: Optional[TextIO]) -> Iterator[Located]:
                 yield entry.where, entry
             else:
                 yield from read_file(entry, explicit=False)
+    elif not p.is_file():
+        yield path, Problem(path, "not a regular file (device, socket or pipe)", "unsupported")
     else:
         yield from read_file(p, explicit=True)
 
@@ -93,8 +95,8 @@ def _walk(folder: Path) -> Iterator[Path | Problem]:
         child = folder / entry.name
         if entry.is_dir(follow_symlinks=False):
             yield from _walk(child)
-        elif Path(entry.name).suffix.lower() in FORMATS:
-            yield child
+        elif Path(entry.name).suffix.lower() in FORMATS and (entry.is_file() or entry.is_symlink()):
+            yield child  # sockets, FIFOs and devices are skipped: reading them could block
 
 
 def read_file(p: Path, *, explicit: bool = True) -> Iterator[Located]:

@@ -72,7 +72,9 @@ class _Found:
     authors: list[str] = field(default_factory=list)
 
     def date(self, value: Optional[str]) -> None:
-        self.published = self.published or parse_date(value) if value else self.published
+        """Keep the first valid date found."""
+        if value and not self.published:
+            self.published = parse_date(value)
 
     def source(self, value: str) -> None:
         m = _DOMAIN.match(value.strip())
@@ -326,20 +328,15 @@ def _take_about_author(lines: list[str], found: _Found) -> list[str]:
         inline = about_author_heading(para[0]) if len(para[0]) <= 200 else None
         if inline is None:
             continue
-        bio = [inline] if inline else []
-        rest = para[1:] or []
+        bio = " ".join(([inline] if inline else []) + para[1:])
         following = paras[k + 1 :]
-        if not bio and not rest and following:
-            rest, following = following[0], following[1:]
-        subject = bio_subject(" ".join(bio + rest))
-        if subject:
-            found.authors.append(subject)
-        while following:
-            more = bio_subject(" ".join(following[0]))
-            if not more:
-                break
-            found.authors.append(more)
+        if not bio and following and len(" ".join(following[0])) <= 600:
+            bio, following = " ".join(following[0]), following[1:]
+        subjects = [bio_subject(bio)]
+        while following and bio_subject(" ".join(following[0])):  # co-authors' bios
+            subjects.append(bio_subject(" ".join(following[0])))
             following = following[1:]
+        found.authors.extend(s for s in subjects if s)
         return _join_paras(paras[:k] + following)
     return lines
 

@@ -35,6 +35,26 @@ Schema (version 1; ``MIGRATIONS`` holds the SQL, each step applied in one transa
 ``problems(id, run_id, "where", reason, code, at)``
     records that could not be processed (``Problem``), with the run that met them.
 
+Writing: ``write(batch)`` is one transaction. Per article: same id and hash as stored
+-> skipped; changed hash -> its article row, mentions and reports are replaced; new ->
+inserted. ``articles_skipped`` also counts repeats of an id inside the batch (the last
+one is kept). A record the store cannot hold (bad ISO date, event whose ``article_id``
+is not its article's) is rejected as a ``Problem`` (also kept in ``problems``), the
+rest of the batch is written, and a stored older version of it is left alone.
+
+Reading: ``events()`` gives one row per stored event in the ``Event.to_dict()`` shape
+(merging reports into ``num_mentions``/``num_articles`` is analytics' job, from
+``event_reports``). ``source``/``target`` match the actor's ISO3 country or a prefix
+of its CAMEO code; ``since``/``until`` are inclusive; events without a date sort last
+and drop out of date filters. ``quarterly_dyad_series`` lists only quarters with
+events and counts every modality (negated and hypothetical events included).
+``stats()["top_dyads"]`` leaves out domestic pairs (source country = target
+country). ``articles()`` is ordered by published date (undated last), then id.
+``actor.basis`` is stored (``*_basis`` columns) but is not part of the contract dicts.
+
+DuckDB locks the file: one process at a time may open it (even read-only opens fail
+while an ingest holds it). A ``Store`` is not meant to be shared between threads.
+
 Exports: ``jsonl`` is one ``Event.to_dict()`` object per line. ``csv`` and ``parquet``
 are flat: actor, ``location`` and ``trigger`` fields become ``source_code``,
 ``location_lat``, ``trigger_start``..., ``event_date`` is a date; ``issues`` stays a

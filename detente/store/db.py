@@ -6,7 +6,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Optional, Union
 
 import duckdb
 import pyarrow as pa
@@ -18,6 +18,8 @@ from .query import (ARTICLE_SELECT, EVENT_SELECT, EXPORT_FORMATS, EXPORT_SQL, Ev
 from .rows import Rows, WriteResult, build_rows, content_hash, last_per_id, utcnow
 from .schema import (ARTICLE_ARROW, EVENT_ARROW, MENTION_ARROW, MIGRATIONS, REPORT_ARROW,
                      SCHEMA_VERSION)
+
+Params = Union[Sequence[Any], dict[str, Any]]  # positional ``?`` or named ``$name``
 
 # --- opening ---
 
@@ -124,16 +126,16 @@ class Store:
             raise StoreError("the store is closed; open a new Store", where=self.path)
         return self._con
 
-    def _execute(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> Any:
+    def _execute(self, sql: str, params: Params = ()) -> Any:
         try:
             return self._db().execute(sql, params if isinstance(params, dict) else list(params))
         except duckdb.Error as ex:
             raise StoreError(f"query failed: {ex}", where=self.path) from ex
 
-    def _rows(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+    def _rows(self, sql: str, params: Params = ()) -> list[tuple[Any, ...]]:
         return self._execute(sql, params).fetchall()
 
-    def _dicts(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+    def _dicts(self, sql: str, params: Params = ()) -> list[dict[str, Any]]:
         cur = self._execute(sql, params)
         names = [d[0] for d in cur.description]
         return [dict(zip(names, row)) for row in cur.fetchall()]
@@ -204,7 +206,7 @@ class Store:
         page, page_params = paging(limit, offset)
         sql = (f"SELECT {EVENT_SELECT} FROM events{where} "
                f"ORDER BY event_date NULLS LAST, id{page}")
-        return [event_dict(r) for r in self._rows(sql, params + page_params)]
+        return [event_dict(r) for r in self._rows(sql, {**params, **page_params})]
 
     def count_events(self, *, source: Optional[str] = None, target: Optional[str] = None,
                      root: Optional[str] = None, since: Optional[str] = None,
@@ -228,9 +230,9 @@ class Store:
                                        until=until, q=q).where()
         select, options = EXPORT_SQL[fmt]
         sql = (f"COPY (SELECT {select} FROM events{where} ORDER BY event_date NULLS LAST, id) "
-               f"TO ? ({options})")
+               f"TO $path ({options})")
         try:
-            written = self._db().execute(sql, [*params, str(path)]).fetchone()
+            written = self._db().execute(sql, {**params, "path": str(path)}).fetchone()
         except duckdb.Error as ex:
             raise StoreError(f"cannot export to {path}: {ex}; check that the folder exists "
                              "and is writable", where=self.path) from ex
@@ -342,8 +344,8 @@ def _insert_rows(con: duckdb.DuckDBPyConnection, rows: Rows) -> None:
         try:
             table = pa.Table.from_pylist(records, schema=schema)
         except (pa.ArrowInvalid, pa.ArrowTypeError) as ex:
-            raise StoreError(f"a {name} field has the wrong type, nothing of the batch "
-                             f"was stored: {ex}") from ex
+            raise StoreError(f"a field of the {name} rows has the wrong type ({ex}); fix "
+                             "the stage that built them. Nothing of the batch was stored") from ex
         con.register("_new_rows", table)
         try:
             con.execute(sql)

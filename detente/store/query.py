@@ -89,16 +89,17 @@ def country(value: object, name: str) -> str:
     return value.strip().upper()
 
 
-def paging(limit: object, offset: object) -> tuple[str, list[int]]:
+def paging(limit: object, offset: object) -> tuple[str, dict[str, int]]:
+    """LIMIT/OFFSET clause with named parameters ``$limit``, ``$offset``."""
     for name, value in (("limit", limit), ("offset", offset)):
         bad = isinstance(value, bool) or not isinstance(value, int) or value < 0
         if value is not None and bad:
             raise QueryError(f"{name} must be a whole number >= 0 (got {value!r})")
-    sql, params = "", []
+    sql, params = "", {}
     if limit is not None:
-        sql, params = " LIMIT ?", [limit]
+        sql, params = " LIMIT $limit", {"limit": limit}
     if offset:
-        sql, params = f"{sql} OFFSET ?", [*params, offset]
+        sql, params = f"{sql} OFFSET $offset", {**params, "offset": offset}
     return sql, params
 
 
@@ -126,20 +127,16 @@ class EventFilter:
         return cls(_actor_query(source, "source"), _actor_query(target, "target"), root,
                    start, end, q or None)
 
-    def where(self) -> tuple[str, list[Any]]:
-        clauses: list[str] = []
-        params: list[Any] = []
-        for side, value in (("source", self.source), ("target", self.target)):
-            if value is not None:
-                clauses.append(f"({side}_country = ? OR starts_with({side}_code, ?))")
-                params += [value, value]
-        checks = (("cameo_root = ?", self.root), ("event_date >= ?", self.since),
-                  ("event_date <= ?", self.until),
-                  ("contains(lower(sentence), lower(?))", self.q))
-        for clause, value in checks:
-            if value is not None:
-                clauses.append(clause)
-                params.append(value)
+    def where(self) -> tuple[str, dict[str, Any]]:
+        """`` WHERE ...`` (or "") with named parameters, safe to combine with other named ones."""
+        clauses = [
+            f"({side}_country = ${side} OR starts_with({side}_code, ${side}))"
+            for side in ("source", "target") if getattr(self, side) is not None
+        ]
+        checks = (("root", "cameo_root = $root"), ("since", "event_date >= $since"),
+                  ("until", "event_date <= $until"), ("q", "contains(lower(sentence), lower($q))"))
+        clauses += [clause for name, clause in checks if getattr(self, name) is not None]
+        params = {k: v for k, v in vars(self).items() if v is not None}
         return (" WHERE " + " AND ".join(clauses) if clauses else ""), params
 
 
