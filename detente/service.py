@@ -113,3 +113,45 @@ def estimate_records(paths: Iterable[str]) -> Optional[int]:
             else:
                 total += 1
     return total or None
+
+
+@dataclass
+class Resolution:
+    text: str
+    date: Optional[str]
+    actor: Optional[dict]
+    why: list[str]
+
+
+def resolve_phrase(pipeline: Pipeline, text: str, date: Optional[str] = None,
+                   context: Optional[str] = None) -> Resolution:
+    """Resolve one actor phrase on a date, optionally inside a context sentence."""
+    import datetime as dt
+
+    from .actors.resolve import explain
+    from .types import Article
+
+    day = dt.date.fromisoformat(date) if date else None
+    prefix = f"{context.strip()} " if context else ""
+    article = Article(id="phrase", text=prefix + text, published=date)
+    parsed = next(pipeline.parser([article]))
+    lo, hi = len(prefix), len(prefix) + len(text)
+    inside = [m for m in pipeline.resolver.mentions(parsed, day)
+              if m.actor.start < hi and m.actor.end > lo and (m.actor.code or m.actor.name)]
+    if not inside:
+        return Resolution(text, date, None, [f"no actor found in {text!r}"])
+    best = max(inside, key=lambda m: (min(m.actor.end, hi) - max(m.actor.start, lo), bool(m.actor.code)))
+    return Resolution(text, date, best.actor.to_dict(), explain(pipeline.kb, best, day))
+
+
+def holders_on(kb, date: str, country: Optional[str] = None) -> list[dict]:
+    """Office holders on a date (optionally for one country or organisation)."""
+    import datetime as dt
+
+    day = dt.date.fromisoformat(date)
+    rows = []
+    for office, term in kb.holders_on(day, polity=country):
+        rows.append({"polity": office.polity, "office": office.office, "title": office.title,
+                     "person": kb.people[term.person].name, "kb_id": f"person:{term.person}",
+                     "start": term.start.isoformat(), "end": term.end.isoformat() if term.end else None})
+    return sorted(rows, key=lambda r: (r["polity"], r["office"]))

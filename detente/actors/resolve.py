@@ -28,6 +28,16 @@ HONORIFICS = {"mr", "mr.", "ms", "ms.", "mrs", "mrs.", "dr", "dr.", "sir", "dame
               "sheikh", "ayatollah", "minister", "secretary", "senator", "sen."}
 
 
+def _dominant_polity(matches: Iterable[Match]) -> Optional[str]:
+    """The country a stretch of text is most about (first one wins ties)."""
+    counts: dict[str, int] = {}
+    for m in matches:
+        e = m.first("country", "adjective", "metonym")
+        if e is not None:
+            counts[e.key] = counts.get(e.key, 0) + 1
+    return max(counts, key=counts.get) if counts else None
+
+
 def _iso(day: Optional[str]) -> Optional[dt.date]:
     try:
         return dt.date.fromisoformat(day) if day else None
@@ -47,25 +57,26 @@ class ActorResolver:
             yield ResolvedArticle(parsed=p, mentions=self.mentions(p), times=())
 
     # ------------------------------------------------------------ per article
-    def mentions(self, parsed: ParsedArticle) -> tuple[Mention, ...]:
+    def mentions(self, parsed: ParsedArticle, day: Optional[dt.date] = None) -> tuple[Mention, ...]:
         doc = parsed.doc
-        day = _iso(parsed.article.published)
+        day = day or _iso(parsed.article.published)
+        sentences = [(sent, self.gaz.scan([t.text for t in sent], offset=sent.start)) for sent in doc.sents]
+        article_polity = _dominant_polity(m for _, ms in sentences for m in ms)
         out: list[Mention] = []
-        for sent_index, sent in enumerate(doc.sents):
-            words = [t.text for t in sent]
-            matches = self.gaz.scan(words, offset=sent.start)
-            out.extend(self._sentence_mentions(doc, sent_index, sent, matches, day))
+        for si, (sent, matches) in enumerate(sentences):
+            fallback = _dominant_polity(matches) or article_polity
+            out.extend(self._sentence_mentions(doc, si, sent, matches, day, fallback))
         return tuple(out)
 
     def _sentence_mentions(self, doc, si: int, sent, matches: list[Match],
-                           day: Optional[dt.date]) -> list[Mention]:
+                           day: Optional[dt.date], fallback: Optional[str] = None) -> list[Mention]:
         out: list[Mention] = []
         used_until = -1
         covered: set[int] = set()
         for k, m in enumerate(matches):
             if m.start < used_until:
                 continue
-            mention, end = self._from_match(doc, si, sent, matches, k, day)
+            mention, end = self._from_match(doc, si, sent, matches, k, day, fallback)
             if mention is not None:
                 out.append(mention)
                 used_until = end
@@ -126,7 +137,7 @@ class ActorResolver:
                         return office.office
         return None
 
-    def _from_match(self, doc, si, sent, matches, k, day):
+    def _from_match(self, doc, si, sent, matches, k, day, fallback=None):
         m = matches[k]
         nxt = matches[k + 1] if k + 1 < len(matches) else None
         nxt2 = matches[k + 2] if k + 2 < len(matches) else None
@@ -139,7 +150,8 @@ class ActorResolver:
         if m.first("title"):
             if nxt and nxt.start == m.end and nxt.first("person"):
                 return self._person(doc, si, m.start, nxt, day, title=m), nxt.end
-            return self._title(doc, si, m.start, m, day, polity=self._possessor(doc, m, matches, k)), m.end
+            polity = self._possessor(doc, m, matches, k)
+            return self._title(doc, si, m.start, m, day, polity=polity, fallback=fallback), m.end
         if m.first("person"):
             return self._person(doc, si, self._honorific_start(doc, sent, m.start), m, day), m.end
         if place:
@@ -185,12 +197,16 @@ class ActorResolver:
         actor = self.person_actor(pid, day) if pid else Actor("", 0, 0)
         return self._mention(doc, si, start, m.end, actor, ref=f"person:{pid}" if pid else "")
 
-    def _title(self, doc, si, start, m: Match, day, polity: Optional[str]) -> Optional[Mention]:
+    def _title(self, doc, si, start, m: Match, day, polity: Optional[str],
+               fallback: Optional[str] = None) -> Optional[Mention]:
+        """A title names the holder of an office: of the country given with it, else the
+        only country with that title, else the sentence's (or article's) country."""
         titles = [e for e in m.entries if e.kind == "title"]
         polities = {e.polity for e in titles}
         if polity is None and len(polities) == 1:
             polity = next(iter(polities))
-        if polity is None:
+        polity = polity or fallback
+        if polity is None or not any(e.polity == polity for e in titles) and polity not in self.kb.countries:
             return None
         offices = [e.key for e in titles if e.polity == polity] or [titles[0].key]
         actor = self.office_actor(polity, offices[0], day)
@@ -224,12 +240,15 @@ class ActorResolver:
         return replace(fresh, text=mention.actor.text, start=mention.actor.start, end=mention.actor.end)
 
     def person_actor(self, pid: str, day: Optional[dt.date]) -> Actor:
+        """A person as an actor on ``day``: their office then, or what they were before/after."""
         person = self.kb.people[pid]
-        role, sector = self._role_on(pid, day)
-        country = person.country or None
-        code = (country or "") + (sector or "") if country and len(country) == 3 else country
-        return Actor(text="", start=0, end=0, name=person.name, code=code or None,
-                     country=country if country and len(country) == 3 else None,
+        role, sector, polity = self._role_on(pid, day)
+        if polity and polity not in self.kb.countries:  # heading an organisation (NATO, UN, EU...)
+            return Actor(text="", start=0, end=0, name=person.name, code=polity, country=None,
+                         sector=sector, role=role, kb_id=f"person:{pid}", basis="person")
+        country = person.country if person.country in self.kb.countries else None
+        code = (country + (sector or "")) if country else None
+        return Actor(text="", start=0, end=0, name=person.name, code=code, country=country,
                      sector=sector, role=role, kb_id=f"person:{pid}", basis="person")
 
     def office_actor(self, polity: str, office_name: str, day: Optional[dt.date]) -> Actor:
@@ -244,19 +263,22 @@ class ActorResolver:
                      country=polity if is_country else None, sector="GOV",
                      role=office.title if office else office_name, basis="title-unresolved")
 
-    def _role_on(self, pid: str, day: Optional[dt.date]) -> tuple[Optional[str], Optional[str]]:
+    def _role_on(self, pid: str, day: Optional[dt.date]) -> tuple[Optional[str], Optional[str], Optional[str]]:
+        """(role, sector, polity) on ``day``; a former office holder is an elite (ELI)."""
         if day is None:
-            return None, None
+            return None, None, None
         terms = self.kb.terms_of(pid)
         for office, term in terms:
             if term.covers(day):
-                return office.title, "GOV"
+                return office.title, "GOV" if office.polity in self.kb.countries else "IGO", office.polity
         for role in self.kb.people[pid].other_roles:
             if (role.start is None or role.start <= day) and (role.end is None or day < role.end):
-                return role.role, role.sector
-        if any(term.end is not None and term.end <= day for _, term in terms):
-            return "former " + terms[-1][0].title, "ELI"
-        return None, None
+                return role.role, role.sector, None
+        past = [(o, t) for o, t in terms if t.end is not None and t.end <= day]
+        if past:
+            office = max(past, key=lambda ot: ot[1].end)[0]
+            return "former " + office.title, "ELI", None
+        return None, None, None
 
     def _pick_person(self, ids: list[str], day: Optional[dt.date]) -> Optional[str]:
         ids = list(dict.fromkeys(ids))
@@ -303,3 +325,31 @@ class ActorResolver:
             out.append(Mention(sentence_index=si, tok_start=ent.start, tok_end=ent.end,
                                head=ent.root.i, actor=actor))
         return out
+
+
+def explain(kb: KnowledgeBase, mention: Mention, day: Optional[dt.date]) -> list[str]:
+    """Why a mention resolved as it did, one line per step."""
+    a = mention.actor
+    lines = [f"text {a.text!r} matched as {a.basis or 'unknown'}"]
+    kind, _, rest = mention.ref.partition(":")
+    if kind == "office":
+        polity, _, office_name = rest.partition(":")
+        office = kb.office(polity, office_name)
+        lines.append(f"title -> office {office_name} of {polity}")
+        term = office.holder_on(day) if office and day else None
+        if term:
+            end = term.end.isoformat() if term.end else "today"
+            lines.append(f"holder on {day}: {kb.people[term.person].name} ({term.start} to {end})")
+        else:
+            lines.append(f"no holder known on {day}" if day else "no date given: holder unknown")
+    elif kind == "person":
+        person = kb.people[rest]
+        lines.append(f"person {person.name} ({rest}), aliases: {', '.join(person.aliases[:6])}")
+        for office, term in kb.terms_of(rest):
+            end = term.end.isoformat() if term.end else "today"
+            mark = " <- on date" if day and term.covers(day) else ""
+            lines.append(f"  {office.title}: {term.start} to {end}{mark}")
+    if a.sector == "ELI" and a.role:
+        lines.append(f"{a.role}: coded as elite (ELI)")
+    lines.append(f"=> code {a.code}, country {a.country}, sector {a.sector}, role {a.role}")
+    return lines
