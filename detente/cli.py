@@ -28,7 +28,7 @@ from .types import Problem
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="detente: news articles -> explainable event data.")
-out = Console(soft_wrap=True)
+out = Console(soft_wrap=True, width=None if sys.stdout.isatty() else 160)
 err = Console(stderr=True)
 EXIT_SKIPPED = 3
 

@@ -176,8 +176,8 @@ class DateResolver:
         doc = r.parsed.doc
         ref = dt.date.fromisoformat(r.article.published) if r.article.published else None
         out: list[TimeExpression] = []
+        previous: Optional[dt.date] = None  # "a day earlier" counts from the last date mentioned
         for si, sent in enumerate(doc.sents):
-            previous: Optional[dt.date] = None
             for span in self._spans(doc, sent):
                 res = resolve_expression(span.text, ref, previous)
                 if not res or not res.get("date"):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Callable, Iterable, Iterator, Optional
 
 from ..types import (Actor, CodedArticle, Event, Location, Mention, ResolvedArticle,
@@ -58,7 +58,7 @@ class EventCoder:
         events: dict[str, Event] = {}
         for si, sent in enumerate(doc.sents):
             times = [t for t in r.times if t.sentence_index == si]
-            for cand in self._candidates(sent, index):
+            for cand in _outermost(list(self._candidates(sent, index))):
                 for ev in self._events(r, si, sent, cand, times):
                     events.setdefault(ev.id, ev)
         return CodedArticle(article=r.article, n_sentences=len(r.parsed.sentences),
@@ -227,6 +227,38 @@ class EventCoder:
                             if loc:
                                 return loc
         return None
+
+
+NESTING_DEPS = {"xcomp", "dobj", "pobj", "prep", "pcomp", "acl", "compound", "amod", "nmod", "attr", "conj"}
+
+
+def _outermost(cands: list[Candidate]) -> list[Candidate]:
+    """"threatened to impose sanctions on X" is one event, not three: a trigger nested
+    (as complement or object) under another trigger is folded into the outer one, which
+    takes the inner one's target when it has none."""
+    by_tok = {c.tok.i: c for c in cands}
+    outer_of: dict[int, int] = {}
+    for c in cands:
+        t = c.tok
+        for _ in range(4):
+            if t.dep_ not in NESTING_DEPS or t.head is t:
+                break
+            if t.dep_ == "conj" and t.pos_ in ("VERB", "AUX"):
+                break  # "met X and signed Y": two events
+            t = t.head
+            if t.i in by_tok and by_tok[t.i].sources:
+                outer_of[c.tok.i] = t.i
+                break
+    out = []
+    for c in cands:
+        if c.tok.i in outer_of:
+            continue
+        if not c.targets:
+            inner = [d for d in cands if outer_of.get(d.tok.i) == c.tok.i and d.targets]
+            if inner:
+                c = replace(c, targets=inner[0].targets)
+        out.append(c)
+    return out
 
 
 def _governing_time(tok, times: list[TimeExpression]) -> Optional[TimeExpression]:
