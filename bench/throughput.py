@@ -203,14 +203,14 @@ def child_main(args) -> int:
 
 # --------------------------------------------------------------------------- parent side
 
-def run_child(mode: str, args) -> dict[str, Any]:
+def run_child(mode: str, args, round_no: int) -> dict[str, Any]:
     cmd = [sys.executable, str(Path(__file__).resolve()), "--child", mode,
-           "--corpus", args.corpus, "--batch-size", str(args.batch_size), "--repeat", str(args.repeat)]
+           "--corpus", args.corpus, "--batch-size", str(args.batch_size), "--repeat", "1"]
     if args.limit is not None:
         cmd += ["--limit", str(args.limit)]
-    if args.profile:
+    if args.profile and round_no == args.repeat:
         cmd += ["--profile", str(Path(args.profile) / f"{mode}.prof")]
-    print(f"[bench] running {mode} ...", file=sys.stderr, flush=True)
+    print(f"[bench] round {round_no}/{args.repeat}: {mode} ...", file=sys.stderr, flush=True)
     proc = subprocess.run(cmd, stdout=subprocess.PIPE, text=True, cwd=REPO)
     result = None
     for line in proc.stdout.splitlines():
@@ -220,27 +220,44 @@ def run_child(mode: str, args) -> dict[str, Any]:
             print(f"[{mode}] {line}", file=sys.stderr)
     if proc.returncode != 0 or result is None:
         sys.exit(f"bench: the {mode} child failed (exit {proc.returncode}); command:\n  {shlex.join(cmd)}")
-    best = min(result["times"])
-    result.update(seconds=best, seconds_all=result["times"],
-                  seconds_median=statistics.median(result["times"]),
-                  articles_per_s=result["articles"] / best if best else float("nan"),
-                  words_per_s=result["words"] / best if best else float("nan"),
-                  command=shlex.join(cmd))
+    result["command"] = shlex.join(cmd)
     return result
+
+
+def run_rounds(modes: list[str], args) -> dict[str, dict]:
+    """``--repeat`` rounds; each runs every mode in a fresh child, alternating the order
+    (spacy, pipeline / pipeline, spacy, ...) so slow drift of the machine hits both modes."""
+    runs: dict[str, list[dict]] = {m: [] for m in modes}
+    for n in range(1, args.repeat + 1):
+        for mode in (modes if n % 2 else modes[::-1]):
+            runs[mode].append(run_child(mode, args, n))
+    results = {}
+    for mode in modes:
+        rs = runs[mode]
+        best = min(rs, key=lambda r: r["times"][0])
+        r = dict(best)
+        seconds = [x["times"][0] for x in rs]
+        r.update(seconds=min(seconds), seconds_all=seconds, seconds_median=statistics.median(seconds),
+                 peak_rss_mb=max(x["peak_rss_mb"] for x in rs),
+                 articles_per_s=r["articles"] / min(seconds),
+                 words_per_s=r["words"] / min(seconds))
+        del r["times"]
+        results[mode] = r
+    return results
 
 
 def print_report(args, results: dict[str, dict], summary: dict[str, Any]) -> None:
     any_result = next(iter(results.values()))
     print(f"command : {summary['command']}")
     print(f"python  : {platform.python_version()} ({sys.executable})")
-    print(f"spaCy   : {any_result['spacy_version']}   model: {any_result['model']} "
-          f"= {any_result['model_name']} {any_result['model_version']} "
+    print(f"spaCy   : {any_result['spacy_version']}   model: {any_result['model_name']} "
+          f"{any_result['model_version']} (Settings.model={any_result['model']!r}) "
           f"[{', '.join(any_result['model_components'])}]")
     print(f"cpus    : os.cpu_count() = {os.cpu_count()}   platform: {platform.platform()}")
     print(f"corpus  : {args.corpus}   limit: {args.limit if args.limit is not None else 'all'}")
     print(f"settings: batch_size={any_result['batch_size']} n_process={any_result['n_process']} "
           f"max_chars={any_result['max_chars']}   repeat={args.repeat} "
-          f"(seconds = best of {args.repeat}), warm-up={WARMUP_ARTICLES} articles")
+          f"(seconds = best of {args.repeat} rounds), warm-up={WARMUP_ARTICLES} articles")
     print()
     head = f"{'mode':<9} {'articles':>8} {'words':>9} {'seconds':>8} {'articles/s':>10} " \
            f"{'words/s':>9} {'peak RSS MB':>11}"
@@ -269,7 +286,8 @@ def print_report(args, results: dict[str, dict], summary: dict[str, Any]) -> Non
             print(f"WARNING: the modes did not see the same text: spacy {s['articles']} articles/"
                   f"{s['sentences']} sentences, pipeline {p['articles']}/{p['sentences']}")
     if args.profile:
-        print(f"\ncProfile of the last timed run of each mode: {args.profile}/<mode>.prof")
+        print(f"\ncProfile of each mode's timed run (last round; timings above include "
+              f"profiler overhead): {args.profile}/<mode>.prof")
         if "pipeline" in results:
             print_hot_spots(str(Path(args.profile) / "pipeline.prof"))
 
@@ -304,7 +322,7 @@ def parent_main(args) -> int:
         args.profile = str(Path(args.profile).resolve())
     args.corpus = str(Path(args.corpus).resolve())
 
-    results = {mode: run_child(mode, args) for mode in modes}
+    results = run_rounds(modes, args)
     summary: dict[str, Any] = {"command": shlex.join([sys.executable] + sys.argv),
                                "python": platform.python_version(), "cpu_count": os.cpu_count(),
                                "corpus": args.corpus, "limit": args.limit, "repeat": args.repeat,
@@ -337,11 +355,12 @@ def parse_args(argv: Optional[list[str]] = None) -> argparse.Namespace:
     ap.add_argument("--batch-size", type=positive_int, default=Settings().batch_size,
                     help="nlp.pipe batch size (default: Settings().batch_size)")
     ap.add_argument("--repeat", type=positive_int, default=1,
-                    help="timed runs per mode; the best is reported (default 1)")
+                    help="rounds; each runs every mode in a fresh subprocess, order alternating; "
+                         "the best time per mode is reported (default 1)")
     ap.add_argument("--json", metavar="OUT", help="write all results as JSON to OUT")
     ap.add_argument("--modes", default=",".join(MODES), help="comma-separated: spacy,pipeline")
     ap.add_argument("--profile", metavar="DIR",
-                    help="cProfile the last timed run of each mode into DIR/<mode>.prof "
+                    help="cProfile the timed run of each mode (last round) into DIR/<mode>.prof "
                          "(slows the run; timings then include profiler overhead)")
     ap.add_argument("--child", choices=MODES, help=argparse.SUPPRESS)
     return ap.parse_args(argv)
