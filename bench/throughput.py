@@ -89,23 +89,20 @@ def _model_info(nlp) -> dict[str, Any]:
     }
 
 
-def _timed(run, repeat: int, profile_path: Optional[str]) -> tuple[list[float], Any]:
-    """Run ``run()`` ``repeat`` times; return the wall times and the last result."""
-    times, result = [], None
-    for i in range(repeat):
-        result = None
-        gc.collect()
-        profiler = cProfile.Profile() if profile_path and i == repeat - 1 else None
-        t0 = time.perf_counter()
-        if profiler:
-            profiler.enable()
-        result = run()
-        if profiler:
-            profiler.disable()
-        times.append(time.perf_counter() - t0)
-        if profiler:
-            profiler.dump_stats(profile_path)
-    return times, result
+def _timed(run, profile_path: Optional[str]) -> tuple[float, Any]:
+    """One timed call of ``run()`` (under cProfile when ``profile_path``): seconds, result."""
+    gc.collect()
+    profiler = cProfile.Profile() if profile_path else None
+    t0 = time.perf_counter()
+    if profiler:
+        profiler.enable()
+    result = run()
+    if profiler:
+        profiler.disable()
+    seconds = time.perf_counter() - t0
+    if profiler:
+        profiler.dump_stats(profile_path)
+    return seconds, result
 
 
 def child_spacy(args, settings) -> dict[str, Any]:
@@ -126,14 +123,14 @@ def child_spacy(args, settings) -> dict[str, Any]:
         return docs, sents
 
     parse(texts[:WARMUP_ARTICLES])
-    times, (n_docs, n_sents) = _timed(lambda: parse(texts), args.repeat, args.profile)
+    seconds, (n_docs, n_sents) = _timed(lambda: parse(texts), args.profile)
     return {
         "articles": n_docs,
         "words": sum(len(t.split()) for t in texts),
         "chars": sum(len(t) for t in texts),
         "sentences": n_sents,
         "events": None,
-        "times": times,
+        "seconds": seconds,
         "read_s": read_s,
         "load_model_s": load_s,
         "build_rest_s": 0.0,
@@ -169,7 +166,7 @@ def child_pipeline(args, settings) -> dict[str, Any]:
         head = islice(_articles(read_sources([args.corpus]), problems), args.limit)
         return list(pipeline.run(head, on_problem=problems.append))
 
-    times, coded = _timed(run, args.repeat, args.profile)
+    seconds, coded = _timed(run, args.profile)
     by_code: dict[str, int] = {}
     for p in problems:
         by_code[p.code] = by_code.get(p.code, 0) + 1
@@ -179,7 +176,7 @@ def child_pipeline(args, settings) -> dict[str, Any]:
         "chars": sum(len(c.article.text) for c in coded),
         "sentences": sum(c.n_sentences for c in coded),
         "events": sum(len(c.events) for c in coded),
-        "times": times,
+        "seconds": seconds,
         "read_s": read_s,
         "load_model_s": load_s,
         "build_rest_s": build_s,
@@ -203,14 +200,15 @@ def child_main(args) -> int:
 
 # --------------------------------------------------------------------------- parent side
 
-def run_child(mode: str, args, round_no: int) -> dict[str, Any]:
+def run_child(mode: str, args, round_no: int, profile: bool = False) -> dict[str, Any]:
     cmd = [sys.executable, str(Path(__file__).resolve()), "--child", mode,
-           "--corpus", args.corpus, "--batch-size", str(args.batch_size), "--repeat", "1"]
+           "--corpus", args.corpus, "--batch-size", str(args.batch_size)]
     if args.limit is not None:
         cmd += ["--limit", str(args.limit)]
-    if args.profile and round_no == args.repeat:
+    if profile:
         cmd += ["--profile", str(Path(args.profile) / f"{mode}.prof")]
-    print(f"[bench] round {round_no}/{args.repeat}: {mode} ...", file=sys.stderr, flush=True)
+    what = "profiling run (not timed)" if profile else f"round {round_no}/{args.repeat}"
+    print(f"[bench] {what}: {mode} ...", file=sys.stderr, flush=True)
     proc = subprocess.run(cmd, stdout=subprocess.PIPE, text=True, cwd=REPO)
     result = None
     for line in proc.stdout.splitlines():
@@ -231,17 +229,18 @@ def run_rounds(modes: list[str], args) -> dict[str, dict]:
     for n in range(1, args.repeat + 1):
         for mode in (modes if n % 2 else modes[::-1]):
             runs[mode].append(run_child(mode, args, n))
+    if args.profile:  # an extra run per mode, so the profiler's overhead never reaches the figures
+        for mode in modes:
+            run_child(mode, args, 0, profile=True)
     results = {}
     for mode in modes:
         rs = runs[mode]
-        best = min(rs, key=lambda r: r["times"][0])
-        r = dict(best)
-        seconds = [x["times"][0] for x in rs]
+        r = dict(min(rs, key=lambda x: x["seconds"]))
+        seconds = [x["seconds"] for x in rs]
         r.update(seconds=min(seconds), seconds_all=seconds, seconds_median=statistics.median(seconds),
                  peak_rss_mb=max(x["peak_rss_mb"] for x in rs),
                  articles_per_s=r["articles"] / min(seconds),
                  words_per_s=r["words"] / min(seconds))
-        del r["times"]
         results[mode] = r
     return results
 
@@ -286,27 +285,30 @@ def print_report(args, results: dict[str, dict], summary: dict[str, Any]) -> Non
             print(f"WARNING: the modes did not see the same text: spacy {s['articles']} articles/"
                   f"{s['sentences']} sentences, pipeline {p['articles']}/{p['sentences']}")
     if args.profile:
-        print(f"\ncProfile of each mode's timed run (last round; timings above include "
-              f"profiler overhead): {args.profile}/<mode>.prof")
+        print(f"\ncProfile of one extra (untimed) run per mode: {args.profile}/<mode>.prof")
         if "pipeline" in results:
             print_hot_spots(str(Path(args.profile) / "pipeline.prof"))
 
 
 def print_hot_spots(path: str, top: int = 15) -> None:
-    """detente's own functions from a cProfile dump, by cumulative time."""
+    """detente's own functions from a cProfile dump, by cumulative and by own time.
+
+    Cumulative time of a generator stage includes the stages it pulls from (``Pipeline.run``
+    includes parsing, ``Parser.__call__`` includes spaCy's ``nlp.pipe``).
+    """
     import pstats
 
-    pkg = str(REPO / "detente")
+    pkg = str(REPO / "detente") + os.sep
     loaded = pstats.Stats(path)
-    stats = loaded.stats  # {(file, line, func): (cc, nc, tt, ct, callers)}
     total = loaded.total_tt
-    rows = sorted(((ct, tt, nc, f, ln, fn) for (f, ln, fn), (cc, nc, tt, ct, _) in stats.items()
-                   if f.startswith(pkg)), reverse=True)[:top]
-    print(f"top {top} detente functions by cumulative time (profiled run, {total:.2f}s total):")
-    print(f"{'cum s':>7} {'cum %':>6} {'own s':>7} {'calls':>9}  function")
-    for ct, tt, nc, f, ln, fn in rows:
-        print(f"{ct:>7.2f} {100 * ct / total:>5.1f}% {tt:>7.2f} {nc:>9}  "
-              f"{os.path.relpath(f, REPO)}:{ln}({fn})")
+    rows = [(ct, tt, nc, f, ln, fn) for (f, ln, fn), (cc, nc, tt, ct, _) in loaded.stats.items()
+            if f.startswith(pkg)]
+    for title, key in (("cumulative", 0), ("own", 1)):
+        print(f"\ntop {top} detente functions by {title} time (profiled run, {total:.2f}s in all):")
+        print(f"{'cum s':>7} {'cum %':>6} {'own s':>7} {'own %':>6} {'calls':>9}  function")
+        for ct, tt, nc, f, ln, fn in sorted(rows, key=lambda r: r[key], reverse=True)[:top]:
+            print(f"{ct:>7.2f} {100 * ct / total:>5.1f}% {tt:>7.2f} {100 * tt / total:>5.1f}% "
+                  f"{nc:>9}  {os.path.relpath(f, REPO)}:{ln}({fn})")
 
 
 def parent_main(args) -> int:
@@ -360,8 +362,8 @@ def parse_args(argv: Optional[list[str]] = None) -> argparse.Namespace:
     ap.add_argument("--json", metavar="OUT", help="write all results as JSON to OUT")
     ap.add_argument("--modes", default=",".join(MODES), help="comma-separated: spacy,pipeline")
     ap.add_argument("--profile", metavar="DIR",
-                    help="cProfile the timed run of each mode (last round) into DIR/<mode>.prof "
-                         "(slows the run; timings then include profiler overhead)")
+                    help="after the timed rounds, run each mode once more under cProfile, write "
+                         "DIR/<mode>.prof and list detente's hot spots (not part of the figures)")
     ap.add_argument("--child", choices=MODES, help=argparse.SUPPRESS)
     return ap.parse_args(argv)
 

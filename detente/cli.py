@@ -16,6 +16,7 @@ from typing import Iterable, Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import (BarColumn, MofNCompleteColumn, Progress, ProgressColumn, TextColumn,
                            TimeRemainingColumn)
 from rich.text import Text
@@ -24,12 +25,12 @@ from rich.table import Table
 from . import __version__, service
 from .config import Settings
 from .errors import DetenteError
-from .types import Problem
+from .types import Actor, Location, Problem, Trigger
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="detente: news articles -> explainable event data.")
 out = Console(soft_wrap=True, width=None if sys.stdout.isatty() else 160)
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)  # one line per message, whatever the width
 EXIT_SKIPPED = 3
 
 DbOpt = typer.Option("detente.duckdb", "--db", envvar="DETENTE_DB", help="DuckDB file.")
@@ -37,13 +38,13 @@ FormatOpt = typer.Option("table", "--format", "-f", help="table | jsonl | csv | 
 
 
 def _fail(exc: DetenteError) -> None:
-    err.print(f"[bold red]error[/]: {exc} [{exc.code}]")
+    err.print(f"[bold red]error[/]: {escape(f'{exc} [{exc.code}]')}", highlight=False)
     raise typer.Exit(exc.exit_code)
 
 
 def _report_problems(problems: list[Problem]) -> None:
     for p in problems:
-        err.print(f"[yellow]skipped[/] {p.message()}", markup=True, highlight=False)
+        err.print(f"[yellow]skipped[/] {escape(p.message())}", highlight=False)
     if problems:
         err.print(f"[yellow]{len(problems)} record(s) skipped[/]")
 
@@ -260,16 +261,26 @@ def _emit(rows: Iterable[dict], fmt: str, kind: str) -> None:
         for r in rows:
             sys.stdout.write(json.dumps(r, ensure_ascii=False) + "\n")
     elif fmt == "csv":
-        _csv(rows)
+        _csv(rows, kind)
     elif fmt == "table":
         _table(list(rows), kind)
     else:
         raise typer.BadParameter(f"unknown format {fmt!r}; use jsonl, table or csv", param_hint="--format")
 
 
-def _csv(rows: Iterable[dict]) -> None:
+# Nested event fields become <field>_<key> columns even when null, so that every CSV row
+# has the header's columns (the same names as the store's CSV export).
+_EVENT_NESTED = {"source": tuple(Actor("", 0, 0).to_dict()), "target": tuple(Actor("", 0, 0).to_dict()),
+                 "location": tuple(Location("", None, None, None).to_dict()),
+                 "trigger": tuple(Trigger("", 0, 0).to_dict())}
+
+
+def _csv(rows: Iterable[dict], kind: str) -> None:
     writer = None
     for r in rows:
+        if kind == "events":
+            r = {k: dict.fromkeys(_EVENT_NESTED[k]) if v is None and k in _EVENT_NESTED else v
+                 for k, v in r.items()}
         flat = _flatten(r)
         if writer is None:
             writer = csv.DictWriter(sys.stdout, fieldnames=list(flat))

@@ -226,7 +226,7 @@ def _load_office_file(path: Path, people: dict[str, Person], offices: list[Offic
             w = f"{where}.holders[{j}]"
             terms.append(Term(_need(h, "person", str, w), _date(_need(h, "start", object, w), w, "start"),
                               _date(h.get("end"), w, "end")))
-        offices.append(Office(polity=polity, office=_need(o, "office", str, where),
+        offices.append(Office(polity=o.get("polity") or polity, office=_need(o, "office", str, where),
                               title=o.get("title") or o["office"], titles=_strs(o, "titles", where),
                               terms=tuple(sorted(terms, key=lambda t: t.start))))
 
