@@ -27,6 +27,7 @@ from __future__ import annotations
 import argparse
 import cProfile
 import gc
+import hashlib
 import json
 import os
 import platform
@@ -50,6 +51,16 @@ TARGET_RATIO = 0.7
 
 
 # --------------------------------------------------------------------------- child side
+
+def code_fingerprint() -> str:
+    """Short hash of detente's sources and data, to tie figures to a state of the code."""
+    digest = hashlib.sha256()
+    root = REPO / "detente"
+    for path in sorted(root.rglob("*")):
+        if path.is_file() and path.suffix in (".py", ".yaml", ".yml", ".json", ".jsonl", ".csv"):
+            digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()[:12]
+
 
 def _peak_rss_mb() -> float:
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
@@ -89,20 +100,24 @@ def _model_info(nlp) -> dict[str, Any]:
     }
 
 
-def _timed(run, profile_path: Optional[str]) -> tuple[float, Any]:
-    """One timed call of ``run()`` (under cProfile when ``profile_path``): seconds, result."""
+def _timed(run, profile_path: Optional[str]) -> tuple[dict[str, float], Any]:
+    """One timed call of ``run()`` (under cProfile when ``profile_path``).
+
+    Returns wall seconds and this process's CPU seconds (all threads) over the call,
+    the latter being much less sensitive to other programs competing for the CPUs.
+    """
     gc.collect()
     profiler = cProfile.Profile() if profile_path else None
-    t0 = time.perf_counter()
+    c0, t0 = time.process_time(), time.perf_counter()
     if profiler:
         profiler.enable()
     result = run()
     if profiler:
         profiler.disable()
-    seconds = time.perf_counter() - t0
+    timing = {"seconds": time.perf_counter() - t0, "cpu_s": time.process_time() - c0}
     if profiler:
         profiler.dump_stats(profile_path)
-    return seconds, result
+    return timing, result
 
 
 def child_spacy(args, settings) -> dict[str, Any]:
@@ -123,14 +138,14 @@ def child_spacy(args, settings) -> dict[str, Any]:
         return docs, sents
 
     parse(texts[:WARMUP_ARTICLES])
-    seconds, (n_docs, n_sents) = _timed(lambda: parse(texts), args.profile)
+    timing, (n_docs, n_sents) = _timed(lambda: parse(texts), args.profile)
     return {
         "articles": n_docs,
         "words": sum(len(t.split()) for t in texts),
         "chars": sum(len(t) for t in texts),
         "sentences": n_sents,
         "events": None,
-        "seconds": seconds,
+        **timing,
         "read_s": read_s,
         "load_model_s": load_s,
         "build_rest_s": 0.0,
@@ -166,7 +181,7 @@ def child_pipeline(args, settings) -> dict[str, Any]:
         head = islice(_articles(read_sources([args.corpus]), problems), args.limit)
         return list(pipeline.run(head, on_problem=problems.append))
 
-    seconds, coded = _timed(run, args.profile)
+    timing, coded = _timed(run, args.profile)
     by_code: dict[str, int] = {}
     for p in problems:
         by_code[p.code] = by_code.get(p.code, 0) + 1
@@ -176,7 +191,7 @@ def child_pipeline(args, settings) -> dict[str, Any]:
         "chars": sum(len(c.article.text) for c in coded),
         "sentences": sum(c.n_sentences for c in coded),
         "events": sum(len(c.events) for c in coded),
-        "seconds": seconds,
+        **timing,
         "read_s": read_s,
         "load_model_s": load_s,
         "build_rest_s": build_s,
@@ -189,8 +204,11 @@ def child_main(args) -> int:
     from detente.config import Settings
 
     settings = Settings(batch_size=args.batch_size).validated()
+    code = code_fingerprint()
     result = (child_spacy if args.child == "spacy" else child_pipeline)(args, settings)
-    result.update(mode=args.child, batch_size=settings.batch_size, n_process=settings.n_process,
+    if code_fingerprint() != code:
+        result["warning"] = "detente's code or data changed while this mode ran"
+    result.update(mode=args.child, code=code, loadavg_1m_end=os.getloadavg()[0], batch_size=settings.batch_size, n_process=settings.n_process,
                   model=settings.model, max_chars=settings.max_chars,
                   peak_rss_mb=_peak_rss_mb())
     sys.stdout.write(MARKER + json.dumps(result) + "\n")
@@ -237,7 +255,12 @@ def run_rounds(modes: list[str], args) -> dict[str, dict]:
         rs = runs[mode]
         r = dict(min(rs, key=lambda x: x["seconds"]))
         seconds = [x["seconds"] for x in rs]
+        cpu = [x["cpu_s"] for x in rs]
         r.update(seconds=min(seconds), seconds_all=seconds, seconds_median=statistics.median(seconds),
+                 cpu_s=min(cpu), cpu_s_all=cpu, articles_per_cpu_s=r["articles"] / min(cpu),
+                 loadavg_1m_end_all=[x["loadavg_1m_end"] for x in rs],
+                 warnings=sorted({x["warning"] for x in rs if x.get("warning")}),
+                 code_all=sorted({x["code"] for x in rs}),
                  peak_rss_mb=max(x["peak_rss_mb"] for x in rs),
                  articles_per_s=r["articles"] / min(seconds),
                  words_per_s=r["words"] / min(seconds))
@@ -253,18 +276,27 @@ def print_report(args, results: dict[str, dict], summary: dict[str, Any]) -> Non
           f"{any_result['model_version']} (Settings.model={any_result['model']!r}) "
           f"[{', '.join(any_result['model_components'])}]")
     print(f"cpus    : os.cpu_count() = {os.cpu_count()}   platform: {platform.platform()}")
+    print(f"load    : 1-min load average before {summary['loadavg_1m_start']:.2f}; after each run: "
+          + ", ".join(f"{m} {'/'.join(f'{x:.2f}' for x in r['loadavg_1m_end_all'])}"
+                      for m, r in results.items()))
+    codes = sorted({c for r in results.values() for c in r["code_all"]})
+    print(f"detente : code+data fingerprint {', '.join(codes)}"
+          + ("   WARNING: the code changed between runs" if len(codes) > 1 else ""))
     print(f"corpus  : {args.corpus}   limit: {args.limit if args.limit is not None else 'all'}")
     print(f"settings: batch_size={any_result['batch_size']} n_process={any_result['n_process']} "
           f"max_chars={any_result['max_chars']}   repeat={args.repeat} "
           f"(seconds = best of {args.repeat} rounds), warm-up={WARMUP_ARTICLES} articles")
     print()
     head = f"{'mode':<9} {'articles':>8} {'words':>9} {'seconds':>8} {'articles/s':>10} " \
-           f"{'words/s':>9} {'peak RSS MB':>11}"
+           f"{'words/s':>9} {'peak RSS MB':>11} {'CPU s':>8}"
     print(head)
     print("-" * len(head))
     for mode, r in results.items():
         print(f"{mode:<9} {r['articles']:>8} {r['words']:>9} {r['seconds']:>8.2f} "
-              f"{r['articles_per_s']:>10.2f} {r['words_per_s']:>9.0f} {r['peak_rss_mb']:>11.0f}")
+              f"{r['articles_per_s']:>10.2f} {r['words_per_s']:>9.0f} {r['peak_rss_mb']:>11.0f} "
+              f"{r['cpu_s']:>8.2f}")
+        for warning in r["warnings"]:
+            print(f"  WARNING ({mode}): {warning}")
     print()
     for mode, r in results.items():
         extra = f"  build(KB, lexicon, indexes) {r['build_rest_s']:.2f}s" if mode == "pipeline" else ""
@@ -279,6 +311,8 @@ def print_report(args, results: dict[str, dict], summary: dict[str, Any]) -> Non
         print()
         print(f"ratio pipeline/spacy articles/s = {summary['ratio']:.3f}   "
               f"(target >= {TARGET_RATIO}: {verdict})")
+        print(f"same ratio on CPU time           = {summary['ratio_cpu']:.3f}   "
+              f"(less sensitive to other load on the machine)")
     if "spacy" in results and "pipeline" in results:
         s, p = results["spacy"], results["pipeline"]
         if (s["articles"], s["sentences"]) != (p["articles"], p["sentences"]):
@@ -324,13 +358,17 @@ def parent_main(args) -> int:
         args.profile = str(Path(args.profile).resolve())
     args.corpus = str(Path(args.corpus).resolve())
 
+    loadavg_start = os.getloadavg()[0]
     results = run_rounds(modes, args)
-    summary: dict[str, Any] = {"command": shlex.join([sys.executable] + sys.argv),
+    summary: dict[str, Any] = {"loadavg_1m_start": loadavg_start,"command": shlex.join([sys.executable] + sys.argv),
                                "python": platform.python_version(), "cpu_count": os.cpu_count(),
                                "corpus": args.corpus, "limit": args.limit, "repeat": args.repeat,
-                               "ratio": None, "events_per_article": None}
+                               "ratio": None, "ratio_cpu": None,
+                               "events_per_article": None}
     if "spacy" in results and "pipeline" in results:
         summary["ratio"] = results["pipeline"]["articles_per_s"] / results["spacy"]["articles_per_s"]
+        summary["ratio_cpu"] = (results["pipeline"]["articles_per_cpu_s"]
+                                / results["spacy"]["articles_per_cpu_s"])
     if "pipeline" in results and results["pipeline"]["articles"]:
         summary["events_per_article"] = results["pipeline"]["events"] / results["pipeline"]["articles"]
     print_report(args, results, summary)

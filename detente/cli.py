@@ -2,7 +2,9 @@
 map errors to exit codes. Library code never prints or exits; this does.
 
 Exit codes: 0 ok; 1 an error stopped the command; 2 bad usage or bad query;
-3 the command finished but some input records were skipped (listed on stderr).
+3 the command finished but some input records were skipped (listed on stderr);
+4 the spaCy model is missing; 5 the database cannot be opened or written;
+6 a shipped knowledge file is broken.
 """
 
 from __future__ import annotations
@@ -124,8 +126,9 @@ def events(db: str = DbOpt, source: Optional[str] = typer.Option(None, help="Cou
             if output is not None or fmt == "parquet":
                 if output is None:
                     raise typer.BadParameter("--format parquet needs --output FILE")
-                store.export_events(output, fmt if fmt != "table" else "csv", **filters)
-                err.print(f"wrote {store.count_events(**filters)} event(s) to {output}")
+                written = store.export_events(output, fmt if fmt != "table" else _suffix_format(output),
+                                              **filters)
+                err.print(f"wrote {written} event(s) to {output}")
                 return
             rows = store.events(**filters, limit=limit or None)
             _emit(rows, fmt, kind="events")
@@ -254,6 +257,11 @@ class _RateColumn(ProgressColumn):
 def _progress() -> Progress:
     return Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
                     _RateColumn(), TimeRemainingColumn(), console=err, transient=False)
+
+
+def _suffix_format(path: Path) -> str:
+    """The export format a file name asks for when --format is not given (csv by default)."""
+    return {".parquet": "parquet", ".jsonl": "jsonl", ".ndjson": "jsonl"}.get(path.suffix.lower(), "csv")
 
 
 def _emit(rows: Iterable[dict], fmt: str, kind: str) -> None:

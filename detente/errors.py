@@ -25,7 +25,7 @@ class KnowledgeError(DetenteError):
     """A shipped knowledge file fails its schema check."""
 
     code = "bad-knowledge"
-    exit_code = 3
+    exit_code = 6
 
 
 class ModelError(DetenteError):

@@ -8,12 +8,33 @@ from .errors import ModelError
 from .types import Article, ParsedArticle, Sentence
 
 
+PARAGRAPH_BREAKS = "detente_paragraph_breaks"
+
+
+def _register_components() -> None:
+    from spacy.language import Language
+
+    if Language.has_factory(PARAGRAPH_BREAKS):
+        return
+
+    @Language.component(PARAGRAPH_BREAKS)
+    def paragraph_breaks(doc):
+        """A blank line ends a sentence: headlines and captions never glue onto prose."""
+        for tok in doc[:-1]:
+            if tok.is_space and tok.text.count("\n") >= 2:
+                doc[tok.i + 1].is_sent_start = True
+        return doc
+
+
 def load_model(name: str):
     """Load an installed spaCy pipeline package by name (never from a hub)."""
     import spacy
 
+    _register_components()
     try:
-        return spacy.load(name)
+        nlp = spacy.load(name)
+        nlp.add_pipe(PARAGRAPH_BREAKS, before="parser")
+        return nlp
     except OSError as exc:
         raise ModelError(
             f"spaCy model {name!r} is not installed. Run `make install` "

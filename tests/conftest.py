@@ -6,6 +6,7 @@ tests that use it (directly or through the console script) are marked ``slow``.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -58,8 +59,6 @@ CORPUS_IDS = frozenset({"geneva-talks", "phone-call", "sanctions", "summit-2021"
 
 def write_corpus(folder: Path) -> Path:
     """Write every small article above into ``folder`` (three .txt, one .jsonl, one .csv)."""
-    import json
-
     folder.mkdir(parents=True, exist_ok=True)
     for name, text in TEXT_ARTICLES.items():
         (folder / name).write_text(text, encoding="utf-8")

@@ -11,7 +11,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
-import detente
+from detente import __version__
 from detente.store import Store
 
 STDIN_ARTICLE = ("Talks in Geneva\nJune 16, 2021\n\n"
@@ -25,40 +25,35 @@ def jsonl(stdout: str) -> list[dict]:
 def test_version_prints_the_package_version(detente, tmp_path):
     result = detente("--version", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == f"detente {detente_version()}"
-
-
-def detente_version() -> str:
-    return detente.__version__
+    assert result.stdout.strip() == f"detente {__version__}"
 
 
 # --- extract --------------------------------------------------------------------------------
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("args, stdin, ids", [
-    (["articles/geneva-talks.txt"], None, {"geneva-talks"}),
-    (["articles/wire.jsonl"], None, {"summit-2021", "threat-2021"}),
-    (["articles/desk.csv"], None, {"uk-russia"}),
-    (["articles"], None, {"geneva-talks", "phone-call", "sanctions", "summit-2021", "threat-2021",
-                          "uk-russia"}),
-    (["-"], STDIN_ARTICLE, {"stdin"}),
-], ids=["txt", "jsonl", "csv", "folder", "stdin"])
-def test_extract_reads_each_kind_of_input(detente, corpus, args, stdin, ids):
-    result = detente("extract", *args, cwd=corpus.parent, input=stdin)
+def test_extract_reads_text_jsonl_csv_and_stdin_in_one_batch(detente, corpus):
+    """One run (the model loads once); each input kind has its own article ids."""
+    result = detente("extract", "articles/geneva-talks.txt", "articles/wire.jsonl",
+                     "articles/desk.csv", "-", cwd=corpus.parent, input=STDIN_ARTICLE)
     assert result.returncode == 0, result.stderr
-    events = jsonl(result.stdout)
-    assert {e["article_id"] for e in events} == ids
+    ids = {e["article_id"] for e in jsonl(result.stdout)}
+    assert "geneva-talks" in ids, "a .txt file is named after its file name"
+    assert {"summit-2021", "threat-2021"} <= ids, "JSONL records keep their ids"
+    assert "uk-russia" in ids, "CSV records keep their ids"
+    assert "stdin" in ids, "text on stdin is read"
+    assert ids == {"geneva-talks", "summit-2021", "threat-2021", "uk-russia", "stdin"}
 
 
 @pytest.mark.slow
-def test_extract_table_format_shows_one_row_per_event(detente, corpus):
-    result = detente("extract", "--format", "table", "articles/geneva-talks.txt", cwd=corpus.parent)
+def test_extract_walks_a_folder_and_prints_a_table(detente, corpus, corpus_ids):
+    result = detente("extract", "--format", "table", "articles", cwd=corpus.parent)
     assert result.returncode == 0, result.stderr
-    for header in ("date", "source", "target", "cameo", "plover", "modality", "trigger"):
+    for header in ("date", "source", "target", "cameo", "plover", "modality", "trigger", "article"):
         assert header in result.stdout
-    assert "RUSGOV" in result.stdout and "USAGOV" in result.stdout
-    assert "2021-12-31" in result.stdout and "CONSULT" in result.stdout
+    for article_id in corpus_ids:
+        assert article_id in result.stdout
+    assert "RUSGOV" in result.stdout and "2021-12-31" in result.stdout and "CONSULT" in result.stdout
 
 
 # --- ingest, then query the store -----------------------------------------------------------
@@ -120,10 +115,12 @@ def test_events_table_lists_the_stored_events(detente, store_db):
 
 
 @pytest.mark.slow
-def test_events_parquet_export_is_readable_with_one_row_per_event(detente, store_db, stored):
-    out = store_db.parent / "out.parquet"
-    result = query(detente, store_db, "-o", "out.parquet", "--format", "parquet")
+@pytest.mark.parametrize("args", [["--format", "parquet"], []], ids=["format-given", "from-suffix"])
+def test_events_parquet_export_is_readable_with_one_row_per_event(detente, store_db, stored, args):
+    out = store_db.parent / f"out-{len(args)}.parquet"
+    result = query(detente, store_db, "-o", out.name, *args)
     assert result.returncode == 0, result.stderr
+    assert f"wrote {len(stored)} event(s)" in result.stderr
     table = pq.read_table(out)
     assert table.num_rows == len(stored)
     assert sorted(table.column("id").to_pylist()) == sorted(e["id"] for e in stored)

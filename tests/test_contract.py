@@ -248,6 +248,14 @@ def test_article_records_carry_their_metadata(cli_articles):
     assert by_id["geneva-talks"]["path"].endswith("geneva-talks.txt")
 
 
+@pytest.mark.xfail(reason="ingest takes a sentence-case headline ('Putin and Biden talk') above a "
+                   "dateline for body text, so it is glued to the first sentence", strict=False)
+def test_headline_above_a_dateline_is_the_title(cli_articles):
+    by_id = {a["id"]: a for a in cli_articles}
+    assert by_id["phone-call"]["title"] == "Putin and Biden talk"
+    assert by_id["sanctions"]["title"] == "Washington acts"
+
+
 # --- real articles (../shared/seeds) -----------------------------------------------------
 
 
@@ -275,10 +283,8 @@ def test_actor_spans_lie_in_the_event_sentence_for_the_small_corpus(coded):
             assert sentence_holds(c.article.text, e.sentence, [a.__dict__ for a in actors]), e
 
 
-@pytest.mark.xfail(reason="a pronoun source ('He must have asked Blinken ...') is given the span of its "
-                   "antecedent in an earlier sentence, so the evidence cannot be highlighted in the "
-                   "event's sentence (actors/coding, not the CLI)", strict=False)
 def test_actor_spans_lie_in_the_event_sentence_for_the_seeds(seed_coded):
+    """Evidence can be highlighted: a pronoun's actor keeps the pronoun's span, not its antecedent's."""
     outside = [(e.sentence, a.text, a.start) for c in seed_coded for e in c.events
                for a in ([e.source] + ([e.target] if e.target else []))
                if not sentence_holds(c.article.text, e.sentence, [a.__dict__])]

@@ -47,7 +47,10 @@ class Gazetteer:
 
     # ------------------------------------------------------------------ build
     def _add(self, text: str, entry: Entry, lower: bool = False) -> None:
-        toks = tuple(t for t in self._tokenize(text.strip()) if t.strip())
+        text = text.strip()
+        if text[:4].lower() == "the ":  # "the UN", "the Kremlin": the article is not part of the name
+            text = text[4:]
+        toks = tuple(t for t in self._tokenize(text) if t.strip())
         if not toks:
             return
         if lower:
@@ -104,7 +107,8 @@ class Gazetteer:
         while i < len(words):
             cased = self.longest_at(words, i)
             lower = self.longest_at(words, i, lower=True, kinds=("title",))
-            best = max((m for m in (cased, lower) if m), key=lambda m: m.end - m.start, default=None)
+            # the longer wins; on a tie a title beats a name ("UN Secretary-General" over "UN")
+            best = max((m for m in (lower, cased) if m), key=lambda m: m.end - m.start, default=None)
             if best is None:
                 i += 1
                 continue

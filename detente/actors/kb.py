@@ -17,6 +17,7 @@ import yaml
 
 from ..errors import KnowledgeError
 
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C loader is ~10x faster
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 GOV_OFFICES = {"head_of_state", "head_of_government", "foreign_minister", "supreme_leader",
                "crown_prince", "paramount_leader"}
@@ -155,7 +156,7 @@ def _date(value: Any, where: str, key: str) -> Optional[dt.date]:
 def _load_yaml(path: Path) -> Any:
     try:
         with path.open(encoding="utf-8") as fh:
-            return yaml.safe_load(fh)
+            return yaml.load(fh, Loader=_LOADER)
     except (OSError, yaml.YAMLError) as exc:
         raise KnowledgeError(f"cannot read knowledge file: {exc}", where=str(path)) from exc
 
@@ -215,8 +216,9 @@ def _load_office_file(path: Path, people: dict[str, Person], offices: list[Offic
                         gender=p.get("gender"), other_roles=roles)
         prior = people.get(pid)
         if prior:  # the same person defined in two files: merge aliases and roles
+            country = p.get("country") or prior.country or person.country  # an explicit country wins
             person = Person(id=pid, name=prior.name, aliases=tuple(dict.fromkeys(prior.aliases + person.aliases)),
-                            country=prior.country or person.country, gender=prior.gender or person.gender,
+                            country=country, gender=prior.gender or person.gender,
                             other_roles=prior.other_roles + person.other_roles)
         people[pid] = person
     for i, o in enumerate(doc.get("offices") or []):

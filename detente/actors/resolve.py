@@ -163,10 +163,19 @@ class ActorResolver:
                 return self._mention(doc, si, m.start, end, self._country_actor(place.key, sector, "agent")), end
             if place.kind == "adjective":
                 return None, m.end
+            titled = nxt is not None and nxt.start == m.end + 1 and nxt.first("title")
+            if not titled and m.end + 1 < sent.end and doc[m.end].text in ("'s", "’s"):  # "Britain's army"
+                agent = self._agent_after(doc, m.end + 1, sent.end)
+                if agent:
+                    end, sector = agent
+                    return self._mention(doc, si, m.start, end, self._country_actor(place.key, sector, "agent")), end
             return self._mention(doc, si, m.start, m.end, self._country_actor(place.key, None, "country")), m.end
         entry = m.first("metonym", "org", "plural")
         if entry is None:
             return None, m.end
+        owner = self._possessor(doc, m, matches, k) if entry.kind == "metonym" else None
+        if owner and owner != entry.key and owner in self.kb.countries:  # "Chile's Defense Department"
+            return self._mention(doc, si, m.start, m.end, self._country_actor(owner, entry.sector, "metonym")), m.end
         return self._mention(doc, si, m.start, m.end, self._entry_actor(entry)), m.end
 
     # ----------------------------------------------------------- builders
@@ -246,7 +255,8 @@ class ActorResolver:
         if polity and polity not in self.kb.countries:  # heading an organisation (NATO, UN, EU...)
             return Actor(text="", start=0, end=0, name=person.name, code=polity, country=None,
                          sector=sector, role=role, kb_id=f"person:{pid}", basis="person")
-        country = person.country if person.country in self.kb.countries else None
+        # the office's country, when in office (a monarch reigns in several realms)
+        country = polity if polity else (person.country if person.country in self.kb.countries else None)
         code = (country + (sector or "")) if country else None
         return Actor(text="", start=0, end=0, name=person.name, code=code, country=country,
                      sector=sector, role=role, kb_id=f"person:{pid}", basis="person")
@@ -256,19 +266,22 @@ class ActorResolver:
         term = office.holder_on(day) if (office and day) else None
         if term:
             actor = self.person_actor(term.person, day)
+            if polity in self.kb.countries:  # coded for this office's country (a monarch of several realms)
+                actor = replace(actor, country=polity, code=polity + (actor.sector or ""))
             return replace(actor, role=office.title, basis="title")
         is_country = polity in self.kb.countries
-        return Actor(text="", start=0, end=0, name=office.title if office else office_name,
-                     code=polity + "GOV" if is_country else polity,
-                     country=polity if is_country else None, sector="GOV",
-                     role=office.title if office else office_name, basis="title-unresolved")
+        role = office.title if office else office_name.replace("_", " ")
+        return Actor(text="", start=0, end=0, name=None, code=polity + "GOV" if is_country else polity,
+                     country=polity if is_country else None, sector="GOV", role=role,
+                     basis="title-unresolved")
 
     def _role_on(self, pid: str, day: Optional[dt.date]) -> tuple[Optional[str], Optional[str], Optional[str]]:
         """(role, sector, polity) on ``day``; a former office holder is an elite (ELI)."""
         if day is None:
             return None, None, None
         terms = self.kb.terms_of(pid)
-        for office, term in terms:
+        home = self.kb.people[pid].country
+        for office, term in sorted(terms, key=lambda ot: ot[0].polity != home):  # home office first
             if term.covers(day):
                 return office.title, "GOV" if office.polity in self.kb.countries else "IGO", office.polity
         for role in self.kb.people[pid].other_roles:

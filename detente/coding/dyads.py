@@ -7,6 +7,7 @@ earlier mention of the right kind (speaker of the quote for "I"/"we").
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Iterable, Optional, Sequence
 
 from ..types import Mention
@@ -40,7 +41,7 @@ class ActorIndex:
             return self.by_token[tok.i]
         pron = self._pronoun(tok)
         if pron is not None:
-            return pron
+            return _at_token(pron, tok)
         best, depth = None, 99
         for t in _shallow_subtree(tok, max_depth=3):
             m = self.by_token.get(t[0].i)
@@ -80,7 +81,7 @@ class ActorIndex:
             if m.sentence_index == _sent_index(self, tok) and m.actor.code:
                 seen[m.actor.kb_id or m.actor.code] = m
         last = list(seen.values())[-2:]
-        return last if len(last) == 2 else []
+        return [_at_token(m, tok) for m in last] if len(last) == 2 else []
 
     def _speaker(self, tok) -> Optional[Mention]:
         sent = tok.sent
@@ -102,6 +103,12 @@ class ActorIndex:
         if best is not None and tok.i - best.tok_end > 120:
             return None
         return best
+
+
+def _at_token(m: Mention, tok) -> Mention:
+    """The antecedent's actor, with the evidence span of the pronoun that refers to it."""
+    actor = replace(m.actor, text=tok.text, start=tok.idx, end=tok.idx + len(tok.text))
+    return replace(m, tok_start=tok.i, tok_end=tok.i + 1, head=tok.i, actor=actor)
 
 
 def _sent_index(index: ActorIndex, tok) -> int:
