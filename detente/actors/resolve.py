@@ -28,6 +28,24 @@ HONORIFICS = {"mr", "mr.", "ms", "ms.", "mrs", "mrs.", "dr", "dr.", "sir", "dame
               "sheikh", "ayatollah", "minister", "secretary", "senator", "sen."}
 
 
+def _link_short_names(mentions: list[Mention]) -> list[Mention]:
+    """"Canadian Foreign Minister Mélanie Joly ... Joly said": a later bare name that the
+    knowledge base does not know takes the actor of the earlier full mention."""
+    named: dict[str, Mention] = {}
+    out = []
+    for m in mentions:
+        a = m.actor
+        if a.basis == "ner-person" and not a.code:
+            prior = named.get(a.text.split()[-1])
+            if prior is not None:
+                actor = replace(prior.actor, text=a.text, start=a.start, end=a.end, basis="linked-name")
+                m = replace(m, actor=actor, ref=prior.ref)
+        elif a.code and a.name and " " in a.name:
+            named.setdefault(a.name.split()[-1], m)
+        out.append(m)
+    return out
+
+
 def _dominant_polity(matches: Iterable[Match]) -> Optional[str]:
     """The country a stretch of text is most about (first one wins ties)."""
     counts: dict[str, int] = {}
@@ -66,7 +84,7 @@ class ActorResolver:
         for si, (sent, matches) in enumerate(sentences):
             fallback = _dominant_polity(matches) or article_polity
             out.extend(self._sentence_mentions(doc, si, sent, matches, day, fallback))
-        return tuple(out)
+        return tuple(_link_short_names(out))
 
     def _sentence_mentions(self, doc, si: int, sent, matches: list[Match],
                            day: Optional[dt.date], fallback: Optional[str] = None) -> list[Mention]:
