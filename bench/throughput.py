@@ -208,9 +208,9 @@ def child_main(args) -> int:
     result = (child_spacy if args.child == "spacy" else child_pipeline)(args, settings)
     if code_fingerprint() != code:
         result["warning"] = "detente's code or data changed while this mode ran"
-    result.update(mode=args.child, code=code, loadavg_1m_end=os.getloadavg()[0], batch_size=settings.batch_size, n_process=settings.n_process,
-                  model=settings.model, max_chars=settings.max_chars,
-                  peak_rss_mb=_peak_rss_mb())
+    result.update(mode=args.child, code=code, loadavg_1m_end=os.getloadavg()[0],
+                  batch_size=settings.batch_size, n_process=settings.n_process,
+                  model=settings.model, max_chars=settings.max_chars, peak_rss_mb=_peak_rss_mb())
     sys.stdout.write(MARKER + json.dumps(result) + "\n")
     sys.stdout.flush()
     return 0
@@ -360,12 +360,13 @@ def parent_main(args) -> int:
 
     loadavg_start = os.getloadavg()[0]
     results = run_rounds(modes, args)
-    summary: dict[str, Any] = {"loadavg_1m_start": loadavg_start,"command": shlex.join([sys.executable] + sys.argv),
+    summary: dict[str, Any] = {"loadavg_1m_start": loadavg_start,
+                               "command": shlex.join([sys.executable] + sys.argv),
                                "python": platform.python_version(), "cpu_count": os.cpu_count(),
                                "corpus": args.corpus, "limit": args.limit, "repeat": args.repeat,
                                "ratio": None, "ratio_cpu": None,
                                "events_per_article": None}
-    if "spacy" in results and "pipeline" in results:
+    if "spacy" in results and "pipeline" in results and results["spacy"]["articles"]:
         summary["ratio"] = results["pipeline"]["articles_per_s"] / results["spacy"]["articles_per_s"]
         summary["ratio_cpu"] = (results["pipeline"]["articles_per_cpu_s"]
                                 / results["spacy"]["articles_per_cpu_s"])

@@ -43,6 +43,9 @@ class Gazetteer:
         self._lower: dict[tuple[str, ...], list[Entry]] = {}
         self._tokenize = tokenize
         self.max_len = 1
+        # longest entry starting with each first token: most tokens start nothing, so most
+        # positions cost one dict lookup
+        self._first: dict[bool, dict[str, int]] = {False: {}, True: {}}
         self._build(kb)
 
     # ------------------------------------------------------------------ build
@@ -60,6 +63,8 @@ class Gazetteer:
         if entry not in bucket:
             bucket.append(entry)
         self.max_len = max(self.max_len, len(toks))
+        first = self._first[lower]
+        first[toks[0]] = max(first.get(toks[0], 0), len(toks))
 
     def _build(self, kb: KnowledgeBase) -> None:
         for c in kb.countries.values():
@@ -92,7 +97,10 @@ class Gazetteer:
     def longest_at(self, words: Sequence[str], i: int, lower: bool = False,
                    kinds: Optional[Iterable[str]] = None) -> Optional[Match]:
         wanted = set(kinds) if kinds else None
-        for n in range(min(self.max_len, len(words) - i), 0, -1):
+        if i >= len(words):
+            return None
+        longest = self._first[lower].get(words[i].lower() if lower else words[i], 0)
+        for n in range(min(longest, len(words) - i), 0, -1):
             entries = self.lookup(words[i:i + n], lower=lower)
             if wanted is not None:
                 entries = [e for e in entries if e.kind in wanted]

@@ -75,10 +75,11 @@ class ActorIndex:
     def _group(self, tok) -> list[Mention]:
         """"they" after two actors in the same sentence: both of them."""
         seen: dict[str, Mention] = {}
+        start = tok.sent.start
         for m in self.mentions:
             if m.tok_end > tok.i:
                 break
-            if m.sentence_index == _sent_index(self, tok) and m.actor.code:
+            if m.tok_start >= start and m.actor.code:
                 seen[m.actor.kb_id or m.actor.code] = m
         last = list(seen.values())[-2:]
         return [_at_token(m, tok) for m in last] if len(last) == 2 else []
@@ -109,13 +110,6 @@ def _at_token(m: Mention, tok) -> Mention:
     """The antecedent's actor, with the evidence span of the pronoun that refers to it."""
     actor = replace(m.actor, text=tok.text, start=tok.idx, end=tok.idx + len(tok.text))
     return replace(m, tok_start=tok.i, tok_end=tok.i + 1, head=tok.i, actor=actor)
-
-
-def _sent_index(index: ActorIndex, tok) -> int:
-    for m in index.mentions:
-        if m.tok_start <= tok.sent.start < m.tok_end or m.tok_start >= tok.sent.start:
-            return m.sentence_index if m.tok_start < tok.sent.end else -1
-    return -1
 
 
 def _shallow_subtree(tok, max_depth: int) -> Iterable[tuple]:
