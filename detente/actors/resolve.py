@@ -97,7 +97,7 @@ class ActorResolver:
             mention, end = self._from_match(doc, si, sent, matches, k, day, fallback)
             if mention is not None:
                 out.append(mention)
-                used_until = end
+                used_until = max(end, mention.tok_end)
                 covered.update(range(mention.tok_start, mention.tok_end))
         out.extend(self._counterparts(doc, si, sent, covered, out, day))
         out.extend(self._unknown_people(doc, si, sent, covered))
@@ -127,9 +127,17 @@ class ActorResolver:
             if tok.lower_ not in ("counterpart", "counterparts") or tok.i in covered:
                 continue
             nxt = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
-            if nxt is not None and nxt.i in covered:
-                continue  # "his Russian counterpart Sergey Lavrov": the name is the mention
             prev = doc[tok.i - 1] if tok.i > 0 else None
+            named = next((m for m in found if nxt is not None and m.tok_start == nxt.i), None)
+            if named is not None:  # "his Russian counterpart Sergey Lavrov": the words refer to the name
+                start = prev.i if prev is not None and prev.pos_ in ("ADJ", "PROPN") else tok.i
+                span = doc[start:tok.i + 1]
+                out.append(replace(named, tok_start=start, tok_end=tok.i + 1, head=tok.i,
+                                   actor=replace(named.actor, text=span.text, start=span.start_char,
+                                                 end=span.end_char)))
+                continue
+            if nxt is not None and nxt.i in covered:
+                continue
             place = self.gaz.longest_at([prev.text], 0, kinds=("adjective", "country")) if prev is not None else None
             office = self._last_office(found, tok.i, day)
             if place is None or office is None:
@@ -239,6 +247,9 @@ class ActorResolver:
         actor = self.office_actor(polity, offices[0], day)
         named = self._name_after(doc, m.end)
         if named is not None:  # "Canadian Foreign Minister Mélanie Joly": the article names the holder
+            same = actor.name and actor.name.split()[-1].lower() == named.text.split()[-1].lower()
+            if same:  # the holder we know, spelt differently ("Anthony Blinken")
+                return self._mention(doc, si, start, named.end, actor, ref=f"office:{polity}:{offices[0]}")
             actor = replace(actor, name=named.text, kb_id=None, basis="title+name")
             return self._mention(doc, si, start, named.end, actor)
         return self._mention(doc, si, start, m.end, actor, ref=f"office:{polity}:{offices[0]}")

@@ -230,6 +230,7 @@ class EventCoder:
 
 
 NESTING_DEPS = {"xcomp", "dobj", "pobj", "prep", "pcomp", "acl", "compound", "amod", "nmod", "attr", "conj"}
+NESTING_PREPS = {"for", "to", "into", "on", "of", "with"}  # "invited X for talks"; not "after a call"
 
 
 def _outermost(cands: list[Candidate]) -> list[Candidate]:
@@ -245,6 +246,8 @@ def _outermost(cands: list[Candidate]) -> list[Candidate]:
                 break
             if t.dep_ == "conj" and t.pos_ in ("VERB", "AUX"):
                 break  # "met X and signed Y": two events
+            if t.dep_ == "prep" and t.lower_ not in NESTING_PREPS:
+                break  # "days after a call with Putin, X imposed sanctions": two events
             t = t.head
             if t.i in by_tok and by_tok[t.i].sources:
                 outer_of[c.tok.i] = t.i

@@ -119,7 +119,7 @@ def _shallow_subtree(tok, max_depth: int) -> Iterable[tuple]:
         yield t, d
         if d < max_depth:
             for c in t.children:
-                if c.dep_ not in ("relcl", "advcl", "ccomp", "acl", "appos", "conj", "cc", "punct"):
+                if c.dep_ not in ("relcl", "advcl", "ccomp", "acl", "conj", "cc", "punct"):
                     frontier.append((c, d + 1))
 
 

@@ -48,7 +48,11 @@ def modality(trigger) -> str:
     if trigger.dep_ == "conj" and trigger.pos_ in ("VERB", "AUX") and not _aux(trigger) \
             and trigger.head.pos_ in ("VERB", "AUX"):
         return modality(trigger.head)  # "must have asked X and blamed Y": blamed shares the modal
-    verb = trigger.head if trigger.pos_ in ("NOUN", "PROPN") and trigger.head.pos_ in ("VERB", "AUX") else trigger
+    # "will hold talks": the light verb's tense and modals are the event's; but "the meeting
+    # should be considered a breakthrough" says nothing about whether the meeting happened
+    light = trigger.pos_ in ("NOUN", "PROPN") and trigger.dep_ in ("dobj", "attr", "oprd") \
+        and trigger.head.pos_ in ("VERB", "AUX")
+    verb = trigger.head if light else trigger
     if in_conditional(trigger):
         return "hypothetical"
     if _negated(verb) or _negated(trigger):
