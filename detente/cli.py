@@ -179,25 +179,12 @@ actors_app = typer.Typer(no_args_is_help=True, help="Who is who: resolve actor p
 app.add_typer(actors_app, name="actors")
 
 
-def _check_date(value: Optional[str], name: str) -> None:
-    import datetime as dt
-
-    if value is None:
-        return
-    try:
-        dt.date.fromisoformat(value)
-    except ValueError:
-        err.print(f"[bold red]error[/]: {name} must be YYYY-MM-DD, got {value!r}")
-        raise typer.Exit(2) from None
-
-
 @actors_app.command("resolve")
 def actors_resolve(text: str = typer.Argument(..., help='An actor phrase, e.g. "the Secretary of State".'),
                    date: Optional[str] = typer.Option(None, "--date", help="YYYY-MM-DD"),
                    context: Optional[str] = typer.Option(None, "--context", help="The sentence around it."),
                    as_json: bool = typer.Option(False, "--json")) -> None:
     """Resolve one phrase on a date and say why."""
-    _check_date(date, "--date")
     try:
         res = service.resolve_phrase(_pipeline(), text, date, context)
     except DetenteError as exc:
@@ -222,7 +209,6 @@ def actors_on(date: str = typer.Argument(..., help="YYYY-MM-DD"),
     """List office holders on a date."""
     from .actors.kb import default_kb
 
-    _check_date(date, "DATE")
     try:
         rows = service.holders_on(default_kb(), date, country)
     except DetenteError as exc:

@@ -178,7 +178,8 @@ class DateResolver:
         out: list[TimeExpression] = []
         previous: Optional[dt.date] = None  # "a day earlier" counts from the last date mentioned
         for si, sent in enumerate(doc.sents):
-            for span in self._spans(doc, sent):
+            ents = r.parsed.ents[si] if r.parsed.ents else tuple(sent.ents)
+            for span in self._spans(doc, sent, ents):
                 res = resolve_expression(span.text, ref, previous)
                 if not res or not res.get("date"):
                     continue
@@ -192,8 +193,8 @@ class DateResolver:
         return tuple(out)
 
     @staticmethod
-    def _spans(doc, sent) -> list:
-        spans = [e for e in sent.ents if e.label_ in ("DATE", "TIME")]
+    def _spans(doc, sent, ents) -> list:
+        spans = [e for e in ents if e.label_ in ("DATE", "TIME")]
         taken = {i for e in spans for i in range(e.start, e.end)}
         for m in _EDGE_WORDS.finditer(sent.text):
             span = doc.char_span(sent.start_char + m.start(), sent.start_char + m.end(),

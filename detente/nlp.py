@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from typing import Iterable, Iterator
 
 from .errors import ModelError
@@ -71,7 +72,9 @@ class Parser:
         for doc, article in self.nlp.pipe(
             pairs, as_tuples=True, batch_size=self.batch_size, n_process=self.n_process
         ):
-            yield ParsedArticle(article=article, doc=doc, sentences=_sentences(doc))
+            sentences = _sentences(doc)
+            yield ParsedArticle(article=article, doc=doc, sentences=sentences,
+                                ents=_ents_by_sentence(doc, sentences))
 
     def parse_text(self, text: str):
         return self.nlp(text)
@@ -82,3 +85,12 @@ def _sentences(doc) -> tuple[Sentence, ...]:
     for i, sent in enumerate(doc.sents):
         out.append(Sentence(index=i, text=sent.text, start=sent.start_char, end=sent.end_char))
     return tuple(out)
+
+
+def _ents_by_sentence(doc, sentences: tuple[Sentence, ...]) -> tuple[tuple, ...]:
+    """Entities grouped by sentence once, so stages need not filter ``doc.ents`` per sentence."""
+    starts = [s.start for s in sentences]
+    groups: list[list] = [[] for _ in sentences]
+    for ent in doc.ents:
+        groups[max(bisect_right(starts, ent.start_char) - 1, 0)].append(ent)
+    return tuple(tuple(g) for g in groups)

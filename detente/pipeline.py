@@ -21,8 +21,8 @@ from .coding.lexicon import Lexicon, load_lexicon
 from .config import CODER_VERSION, Settings
 from .dates import DateResolver
 from .ingest import read_sources
-from .places import Gazetteer as PlaceIndex
-from .types import Article, CodedArticle, ParsedArticle, Problem
+from .places import PlaceIndex
+from .types import Article, CodedArticle, Problem, ResolvedArticle
 
 OnProblem = Callable[[Problem], None]
 
@@ -54,9 +54,8 @@ class Pipeline:
         report = on_problem or (lambda p: None)
         for parsed in self.parser(self._clip(articles, report)):
             try:
-                parsed = self._dated(parsed)
-                resolved = next(self.dates(self.resolver([parsed])))
-                yield self.coder.code_article(resolved)
+                resolved = self._dated(next(self.resolver([parsed])))
+                yield self.coder.code_article(next(self.dates([resolved])))
             except Exception as exc:  # noqa: BLE001 - one bad article must not stop a batch
                 report(Problem(where=parsed.article.path or parsed.article.id,
                                reason=f"coding failed: {type(exc).__name__}: {exc}", code="internal-error"))
@@ -68,16 +67,20 @@ class Pipeline:
         report = on_problem or (lambda p: None)
         return self.run(_articles_only(read_sources(paths, stdin=stdin), report, skip), report)
 
-    def _dated(self, parsed: ParsedArticle) -> ParsedArticle:
-        """An undated article gets a date inferred from its contents (basis: inferred)."""
-        if parsed.article.published:
-            return parsed
-        found = infer_date(self.kb, self.resolver.mentions(parsed), parsed.doc)
+    def _dated(self, resolved: ResolvedArticle) -> ResolvedArticle:
+        """An undated article gets a date inferred from its actors (basis: inferred); the
+        mentions found without a date are then re-resolved on it, not found again."""
+        article = resolved.article
+        if article.published:
+            return resolved
+        found = infer_date(self.kb, resolved.mentions, resolved.parsed.doc)
         if found is None:
-            return parsed
-        article = replace(parsed.article, published=found.estimate.isoformat(), published_basis="inferred",
+            return resolved
+        day = found.estimate.isoformat()
+        article = replace(article, published=day, published_basis="inferred",
                           published_interval=(found.lo.isoformat(), found.hi.isoformat()))
-        return replace(parsed, article=article)
+        mentions = tuple(replace(m, actor=self.resolver.resolve_on(m, day)) for m in resolved.mentions)
+        return replace(resolved, parsed=replace(resolved.parsed, article=article), mentions=mentions)
 
     def _clip(self, articles: Iterable[Article], report: OnProblem) -> Iterator[Article]:
         limit = self.settings.max_chars

@@ -18,7 +18,7 @@ from .types import Location
 DATA = Path(__file__).resolve().parent / "data" / "places.yaml"
 
 
-class Gazetteer:
+class PlaceIndex:
     def __init__(self, regions_path: Path = DATA) -> None:
         self._index: Optional[dict[str, Location]] = None
         self._regions_path = regions_path

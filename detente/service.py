@@ -13,7 +13,9 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator, Optional, TextIO
 
 from .pipeline import Pipeline
+from .errors import QueryError
 from .store import Store
+from .store.query import query_date
 from .types import CodedArticle, Problem
 
 Progress = Callable[[int, int], None]  # (articles done, events in that batch)
@@ -104,12 +106,12 @@ def estimate_records(paths: Iterable[str]) -> Optional[int]:
         p = Path(raw)
         files = sorted(p.rglob("*")) if p.is_dir() else [p]
         for f in files:
-            suffix = f.suffix.lower().lstrip(".")
-            if not f.is_file() or (suffix not in SUPPORTED_EXTENSIONS and "." + suffix not in SUPPORTED_EXTENSIONS):
+            suffix = f.suffix.lower()
+            if not f.is_file() or suffix not in SUPPORTED_EXTENSIONS:
                 continue
-            if suffix in ("jsonl", "ndjson", "csv"):
+            if suffix in (".jsonl", ".ndjson", ".csv"):  # one record a line (a header for CSV)
                 with f.open("rb") as fh:
-                    total += sum(1 for line in fh if line.strip()) - (suffix == "csv")
+                    total += sum(1 for line in fh if line.strip()) - (suffix == ".csv")
             else:
                 total += 1
     return total or None
@@ -126,12 +128,10 @@ class Resolution:
 def resolve_phrase(pipeline: Pipeline, text: str, date: Optional[str] = None,
                    context: Optional[str] = None) -> Resolution:
     """Resolve one actor phrase on a date, optionally inside a context sentence."""
-    import datetime as dt
-
     from .actors.resolve import explain
     from .types import Article
 
-    day = dt.date.fromisoformat(date) if date else None
+    day = query_date(date, "date")
     prefix = f"{context.strip()} " if context else ""
     article = Article(id="phrase", text=prefix + text, published=date)
     parsed = next(pipeline.parser([article]))
@@ -146,9 +146,9 @@ def resolve_phrase(pipeline: Pipeline, text: str, date: Optional[str] = None,
 
 def holders_on(kb, date: str, country: Optional[str] = None) -> list[dict]:
     """Office holders on a date (optionally for one country or organisation)."""
-    import datetime as dt
-
-    day = dt.date.fromisoformat(date)
+    day = query_date(date, "date")
+    if day is None:
+        raise QueryError("date is required (YYYY-MM-DD)")
     rows = []
     for office, term in kb.holders_on(day, polity=country):
         rows.append({"polity": office.polity, "office": office.office, "title": office.title,

@@ -200,6 +200,7 @@ class ParsedArticle:
     article: Article
     doc: Any
     sentences: tuple[Sentence, ...]
+    ents: tuple[tuple[Any, ...], ...] = ()  # the Doc's entity spans, grouped by sentence
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from typing import Callable, Iterable, Optional, Sequence
 from .kb import KnowledgeBase
 
 Tokenize = Callable[[str], Sequence[str]]
+TITLES = frozenset({"title"})
 
 
 @dataclass(frozen=True)
@@ -96,7 +97,7 @@ class Gazetteer:
 
     def longest_at(self, words: Sequence[str], i: int, lower: bool = False,
                    kinds: Optional[Iterable[str]] = None) -> Optional[Match]:
-        wanted = set(kinds) if kinds else None
+        wanted = kinds if kinds is None or isinstance(kinds, frozenset) else frozenset(kinds)
         if i >= len(words):
             return None
         longest = self._first[lower].get(words[i].lower() if lower else words[i], 0)
@@ -114,7 +115,7 @@ class Gazetteer:
         i = 0
         while i < len(words):
             cased = self.longest_at(words, i)
-            lower = self.longest_at(words, i, lower=True, kinds=("title",))
+            lower = self.longest_at(words, i, lower=True, kinds=TITLES)
             # the longer wins; on a tie a title beats a name ("UN Secretary-General" over "UN")
             best = max((m for m in (lower, cased) if m), key=lambda m: m.end - m.start, default=None)
             if best is None:

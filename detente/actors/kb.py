@@ -95,22 +95,31 @@ class Person:
     other_roles: tuple[OtherRole, ...] = ()
 
 
-@dataclass
+@dataclass(frozen=True)
 class KnowledgeBase:
+    """Everything the package knows, with lookups by person and by office built once."""
+
     countries: dict[str, Country] = field(default_factory=dict)
     organisations: dict[str, Organisation] = field(default_factory=dict)
     agents: dict[str, str] = field(default_factory=dict)  # lowercase noun -> sector
     people: dict[str, Person] = field(default_factory=dict)
-    offices: list[Office] = field(default_factory=list)
+    offices: tuple[Office, ...] = ()
+    _by_person: dict[str, tuple[tuple[Office, Term], ...]] = field(init=False, repr=False, compare=False)
+    _by_office: dict[tuple[str, str], Office] = field(init=False, repr=False, compare=False)
 
-    def terms_of(self, person_id: str) -> list[tuple[Office, Term]]:
-        return [(o, t) for o in self.offices for t in o.terms if t.person == person_id]
+    def __post_init__(self) -> None:
+        by_person: dict[str, list[tuple[Office, Term]]] = {}
+        for o in self.offices:
+            for t in o.terms:
+                by_person.setdefault(t.person, []).append((o, t))
+        object.__setattr__(self, "_by_person", {k: tuple(v) for k, v in by_person.items()})
+        object.__setattr__(self, "_by_office", {(o.polity, o.office): o for o in reversed(self.offices)})
+
+    def terms_of(self, person_id: str) -> tuple[tuple[Office, Term], ...]:
+        return self._by_person.get(person_id, ())
 
     def office(self, polity: str, office: str) -> Optional[Office]:
-        for o in self.offices:
-            if o.polity == polity and o.office == office:
-                return o
-        return None
+        return self._by_office.get((polity, office))
 
     def holders_on(self, day: dt.date, polity: Optional[str] = None) -> list[tuple[Office, Term]]:
         out = []
@@ -247,20 +256,22 @@ def load_offices(folder: Path) -> tuple[dict[str, Person], list[Office]]:
 
 
 def load_kb(data_dir: Path | str = DATA_DIR) -> KnowledgeBase:
-    """Load and check every knowledge file under ``data_dir``."""
+    """Load and check every knowledge file under ``data_dir`` (a missing optional file
+    leaves that part empty; countries are required)."""
     data_dir = Path(data_dir)
-    kb = KnowledgeBase()
-    if (data_dir / "countries.yaml").exists():
-        kb.countries = load_countries(data_dir / "countries.yaml")
-    if (data_dir / "organisations.yaml").exists():
-        kb.organisations = load_organisations(data_dir / "organisations.yaml")
-    if (data_dir / "agents.yaml").exists():
-        kb.agents = load_agents(data_dir / "agents.yaml")
-    if (data_dir / "offices").is_dir():
-        kb.people, kb.offices = load_offices(data_dir / "offices")
-    if not kb.countries:
+
+    def optional(name: str, load, empty):
+        path = data_dir / name
+        return load(path) if path.exists() else empty
+
+    countries = optional("countries.yaml", load_countries, {})
+    if not countries:
         raise KnowledgeError("no countries loaded; the package data is missing", where=str(data_dir))
-    return kb
+    people, offices = optional("offices", load_offices, ({}, []))
+    return KnowledgeBase(countries=countries,
+                         organisations=optional("organisations.yaml", load_organisations, {}),
+                         agents=optional("agents.yaml", load_agents, {}),
+                         people=people, offices=tuple(offices))
 
 
 @lru_cache(maxsize=2)

@@ -83,11 +83,13 @@ class ActorResolver:
         out: list[Mention] = []
         for si, (sent, matches) in enumerate(sentences):
             fallback = _dominant_polity(matches) or article_polity
-            out.extend(self._sentence_mentions(doc, si, sent, matches, day, fallback))
+            ents = parsed.ents[si] if parsed.ents else tuple(sent.ents)
+            out.extend(self._sentence_mentions(doc, si, sent, matches, day, fallback, ents))
         return tuple(_link_short_names(out))
 
     def _sentence_mentions(self, doc, si: int, sent, matches: list[Match],
-                           day: Optional[dt.date], fallback: Optional[str] = None) -> list[Mention]:
+                           day: Optional[dt.date], fallback: Optional[str] = None,
+                           ents: tuple = ()) -> list[Mention]:
         out: list[Mention] = []
         used_until = -1
         covered: set[int] = set()
@@ -100,7 +102,7 @@ class ActorResolver:
                 used_until = max(end, mention.tok_end)
                 covered.update(range(mention.tok_start, mention.tok_end))
         out.extend(self._counterparts(doc, si, sent, covered, out, day))
-        out.extend(self._unknown_people(doc, si, sent, covered))
+        out.extend(self._unknown_people(doc, si, ents, covered))
         return [self._former(doc, m) for m in out]
 
     def _former(self, doc, m: Mention) -> Mention:
@@ -171,11 +173,11 @@ class ActorResolver:
         # [country|adjective] [title] [person]
         if place and nxt and nxt.start == m.end and nxt.first("title"):
             if nxt2 and nxt2.start == nxt.end and nxt2.first("person"):
-                return self._person(doc, si, m.start, nxt2, day, title=nxt, polity=place.key), nxt2.end
+                return self._person(doc, si, m.start, nxt2, day), nxt2.end
             return self._title(doc, si, m.start, nxt, day, polity=place.key), nxt.end
         if m.first("title"):
             if nxt and nxt.start == m.end and nxt.first("person"):
-                return self._person(doc, si, m.start, nxt, day, title=m), nxt.end
+                return self._person(doc, si, m.start, nxt, day), nxt.end
             polity = self._possessor(doc, m, matches, k)
             return self._title(doc, si, m.start, m, day, polity=polity, fallback=fallback), m.end
         if m.first("person"):
@@ -225,8 +227,7 @@ class ActorResolver:
         sector = None if entry.kind == "plural" else entry.sector
         return self._country_actor(entry.key, sector, entry.kind)
 
-    def _person(self, doc, si, start, m: Match, day, title: Optional[Match] = None,
-                polity: Optional[str] = None) -> Mention:
+    def _person(self, doc, si, start, m: Match, day) -> Mention:
         ids = [e.key for e in m.entries if e.kind == "person"]
         pid = self._pick_person(ids, day)
         actor = self.person_actor(pid, day) if pid else Actor("", 0, 0)
@@ -256,12 +257,13 @@ class ActorResolver:
 
     @staticmethod
     def _name_after(doc, i: int):
-        if i >= len(doc):
+        """The PERSON entity that starts at token ``i``, if any."""
+        if i >= len(doc) or doc[i].ent_iob_ != "B" or doc[i].ent_type_ != "PERSON":
             return None
-        for ent in doc[i].sent.ents:
-            if ent.start == i and ent.label_ == "PERSON":
-                return ent
-        return None
+        end = i + 1
+        while end < len(doc) and doc[end].ent_iob_ == "I":
+            end += 1
+        return doc[i:end]
 
     # ----------------------------------------------------------- resolution on a date
     def resolve_on(self, mention: Mention, day: Optional[str]) -> Actor:
@@ -357,9 +359,9 @@ class ActorResolver:
             i -= 1
         return i
 
-    def _unknown_people(self, doc, si, sent, covered: set[int]) -> list[Mention]:
+    def _unknown_people(self, doc, si, ents, covered: set[int]) -> list[Mention]:
         out = []
-        for ent in sent.ents:
+        for ent in ents:
             if ent.label_ != "PERSON" or any(i in covered for i in range(ent.start, ent.end)):
                 continue
             actor = Actor(text=ent.text, start=ent.start_char, end=ent.end_char, name=ent.text,

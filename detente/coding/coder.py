@@ -44,9 +44,7 @@ class EventCoder:
         self.version = version
         self.reresolve = reresolve or (lambda m, day: m.actor)
         self.locate = locate or (lambda name: None)
-        self._issue_rx = {tag: re.compile(r"\b(" + "|".join(re.escape(w) for w in words) + r")\b",
-                                          re.I if tag != "TERRORISM" else 0)
-                          for tag, words in lexicon.issues.items()}
+        self._issue_rx = {tag: _words_rx(words) for tag, words in lexicon.issues.items()}
 
     def __call__(self, articles: Iterable[ResolvedArticle]) -> Iterator[CodedArticle]:
         for r in articles:
@@ -57,9 +55,11 @@ class EventCoder:
         index = dyads.ActorIndex(doc, r.mentions)
         events: dict[str, Event] = {}
         for si, sent in enumerate(doc.sents):
-            times = [t for t in r.times if t.sentence_index == si]
-            for cand in _outermost(list(self._candidates(sent, index))):
-                for ev in self._events(r, si, sent, cand, times):
+            cands = _outermost(list(self._candidates(sent, index)))
+            owners = _time_owners(doc, [t for t in r.times if t.sentence_index == si],
+                                  {c.tok.i for c in cands})
+            for cand in cands:
+                for ev in self._events(r, si, sent, cand, owners):
                     events.setdefault(ev.id, ev)
         return CodedArticle(article=r.article, n_sentences=len(r.parsed.sentences),
                             events=tuple(events.values()), mentions=r.mentions)
@@ -165,8 +165,8 @@ class EventCoder:
 
     # ------------------------------------------------------------ events
     def _events(self, r: ResolvedArticle, si: int, sent, cand: Candidate,
-                times: list[TimeExpression]) -> Iterator[Event]:
-        when = self._when(cand, times, r.article)
+                owners: dict[int, TimeExpression]) -> Iterator[Event]:
+        when = self._when(cand, owners, r.article)
         info = self.lex.codes[cand.code]
         location = self._location(cand.tok)
         issues = tuple(tag for tag, rx in self._issue_rx.items() if rx.search(sent.text))
@@ -204,8 +204,8 @@ class EventCoder:
             issues=issues, trigger=trig, confidence=round(min(confidence, 0.95), 2),
             coder=f"{self.version}:{cand.rule.id}")
 
-    def _when(self, cand: Candidate, times: list[TimeExpression], article):
-        own = _governing_time(cand.tok, times)
+    def _when(self, cand: Candidate, owners: dict[int, TimeExpression], article):
+        own = _governing_time(cand.tok, owners)
         inferred = article.published_basis == "inferred"
         if own is None:
             if article.published:
@@ -227,6 +227,13 @@ class EventCoder:
                             if loc:
                                 return loc
         return None
+
+
+def _words_rx(words: Iterable[str]) -> re.Pattern:
+    """Whole words, case-insensitive, except short all-caps acronyms ("IS" is not "is")."""
+    def one(w: str) -> str:
+        return re.escape(w) if w.isupper() and len(w) <= 4 else f"(?i:{re.escape(w)})"
+    return re.compile(r"\b(" + "|".join(one(w) for w in words) + r")\b")
 
 
 NESTING_DEPS = {"xcomp", "dobj", "pobj", "prep", "pcomp", "acl", "compound", "amod", "nmod", "attr", "conj"}
@@ -264,23 +271,21 @@ def _outermost(cands: list[Candidate]) -> list[Candidate]:
     return out
 
 
-def _governing_time(tok, times: list[TimeExpression]) -> Optional[TimeExpression]:
-    """The time expression attached to the trigger, else to the nearest clause above it."""
-    if not times:
-        return None
-    doc = tok.doc
+def _time_owners(doc, times: list[TimeExpression], triggers: set[int]) -> dict[int, TimeExpression]:
+    """Token index of the trigger, verb or root each time expression of a sentence attaches to."""
     owners: dict[int, TimeExpression] = {}
     for t in times:
-        span_root = doc[t.tok_start:t.tok_end].root
-        node = span_root.head
+        node = doc[t.tok_start:t.tok_end].root.head
         for _ in range(6):
-            if node.pos_ in ("VERB", "AUX") or node.i == tok.i:
-                owners.setdefault(node.i, t)
-                break
-            if node.head is node:
-                owners.setdefault(node.i, t)
+            if node.pos_ in ("VERB", "AUX") or node.i in triggers or node.head is node:
                 break
             node = node.head
+        owners.setdefault(node.i, t)
+    return owners
+
+
+def _governing_time(tok, owners: dict[int, TimeExpression]) -> Optional[TimeExpression]:
+    """The time expression attached to the trigger, else to the nearest clause above it."""
     node = tok
     for _ in range(8):
         if node.i in owners:

@@ -68,9 +68,7 @@ class ActorIndex:
             return self._speaker(tok)
         if low in PERSON_PRONOUNS:
             return self._previous(tok, person=True)
-        if low in GROUP_PRONOUNS:
-            return None
-        return None
+        return None  # "they" is handled by all_at (two actors); "it" stays unresolved
 
     def _group(self, tok) -> list[Mention]:
         """"they" after two actors in the same sentence: both of them."""

@@ -63,7 +63,8 @@ _ROOT = re.compile(r"^(0[1-9]|1[0-9]|20)$")
 _COUNTRY = re.compile(r"^[A-Z]{3}$")
 
 
-def _query_date(value: object, name: str) -> Optional[date]:
+def query_date(value: object, name: str) -> Optional[date]:
+    """An ISO date parameter, or QueryError naming it."""
     if value is None:
         return None
     parsed = as_date(value)
@@ -121,7 +122,7 @@ class EventFilter:
             raise QueryError(f"root must be a two-digit CAMEO root from 01 to 20 (got {root!r})")
         if q is not None and not isinstance(q, str):
             raise QueryError(f"q must be text (got {q!r})")
-        start, end = _query_date(since, "since"), _query_date(until, "until")
+        start, end = query_date(since, "since"), query_date(until, "until")
         if start and end and start > end:
             raise QueryError(f"since ({start}) is after until ({end}); swap them")
         return cls(_actor_query(source, "source"), _actor_query(target, "target"), root,
