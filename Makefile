@@ -5,6 +5,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+TORCH_INDEX ?=
 
 .PHONY: demo test install bench clean
 
@@ -12,7 +13,10 @@ $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "need $(PYTHON) (Python 3.11)"; exit 1; }
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[test]"
+	# torch first, so that nothing pulls the CUDA build (several GB); elsewhere set
+	# TORCH_INDEX=--index-url=https://download.pytorch.org/whl/cpu
+	$(BIN)/python -m pip install --quiet $(TORCH_INDEX) torch==2.13.0
+	$(BIN)/python -m pip install --quiet -e ".[test,train]"
 	touch $(STAMP)
 
 install: $(STAMP)

@@ -19,6 +19,7 @@ class Settings:
     db_path: str = "detente.duckdb"
     commit_every: int = 16  # articles per store transaction
     max_chars: int = 200_000  # longer articles are truncated (with a warning)
+    classifier: bool = True  # second reading of rule events by the trained classifier
 
     def validated(self) -> "Settings":
         if self.batch_size < 1:
@@ -37,5 +38,7 @@ class Settings:
             env["model"] = os.environ["DETENTE_MODEL"]
         if os.environ.get("DETENTE_DB"):
             env["db_path"] = os.environ["DETENTE_DB"]
+        if os.environ.get("DETENTE_CLASSIFIER", "").lower() in ("0", "off", "no", "false"):
+            env["classifier"] = False
         clean = {k: v for k, v in overrides.items() if v is not None}
         return replace(base, **{**env, **clean}).validated()

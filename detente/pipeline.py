@@ -1,6 +1,7 @@
 """Builds the stages once and runs batches:
 
-    events = code(dates(resolve(parse(read(sources)))))
+    events = refine(code(dates(resolve(parse(read(sources))))))
+    quotes = find_quotes(the same dated, resolved articles)   (coding/quotes.py)
 
 Heavy things (spaCy model, knowledge base, lexicon, gazetteer) are loaded
 here, once, and injected into the stages.
@@ -8,7 +9,7 @@ here, once, and injected into the stages.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Callable, Iterable, Iterator, Optional, TextIO, Union
 
 from . import nlp as nlp_mod
@@ -17,7 +18,10 @@ from .actors.infer import infer_date
 from .actors.kb import KnowledgeBase, load_kb
 from .actors.resolve import ActorResolver
 from .coding.coder import EventCoder
+from .coding.classifier import HEAD_PATH, default_classifier
 from .coding.lexicon import Lexicon, load_lexicon
+from .coding.quotes import QuoteFinder
+from .coding.refine import EventRefiner
 from .config import CODER_VERSION, Settings
 from .dates import DateResolver
 from .ingest import read_sources
@@ -36,6 +40,8 @@ class Pipeline:
     resolver: ActorResolver
     dates: DateResolver
     coder: EventCoder
+    refiner: Optional[EventRefiner] = None
+    quotes: QuoteFinder = field(default_factory=QuoteFinder)
 
     @classmethod
     def build(cls, settings: Optional[Settings] = None, nlp=None) -> "Pipeline":
@@ -46,7 +52,9 @@ class Pipeline:
         resolver = ActorResolver(kb, NameIndex(kb, nlp_mod.make_tokenizer(nlp)))
         coder = EventCoder(lexicon, CODER_VERSION, reresolve=resolver.resolve_on, locate=PlaceIndex())
         parser = nlp_mod.Parser(nlp, batch_size=settings.batch_size, n_process=settings.n_process)
-        return cls(settings, parser, kb, lexicon, resolver, DateResolver(), coder)
+        refiner = EventRefiner(default_classifier, lexicon.codes) if settings.classifier and HEAD_PATH.exists() else None
+        return cls(settings, parser, kb, lexicon, resolver, DateResolver(), coder, refiner,
+                   quotes=QuoteFinder(reresolve=resolver.resolve_on))
 
     def run(self, articles: Iterable[Article], on_problem: Optional[OnProblem] = None
             ) -> Iterator[CodedArticle]:
@@ -54,8 +62,9 @@ class Pipeline:
         report = on_problem or (lambda p: None)
         for parsed in self.parser(self._clip(articles, report)):
             try:
-                resolved = self._dated(next(self.resolver([parsed])))
-                yield self.coder.code_article(next(self.dates([resolved])))
+                resolved = next(self.dates([self._dated(next(self.resolver([parsed])))]))
+                coded = replace(self.coder.code_article(resolved), quotes=self.quotes.find(resolved))
+                yield self.refiner(coded) if self.refiner is not None else coded
             except Exception as exc:  # noqa: BLE001 - one bad article must not stop a batch
                 report(Problem(where=parsed.article.path or parsed.article.id,
                                reason=f"coding failed: {type(exc).__name__}: {exc}", code="internal-error"))

@@ -6,8 +6,10 @@ directly.
 
 from __future__ import annotations
 
+import json
 import uuid
 from dataclasses import dataclass, field
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Optional, TextIO
@@ -142,6 +144,51 @@ def resolve_phrase(pipeline: Pipeline, text: str, date: Optional[str] = None,
         return Resolution(text, date, None, [f"no actor found in {text!r}"])
     best = max(inside, key=lambda m: (min(m.actor.end, hi) - max(m.actor.start, lo), bool(m.actor.code)))
     return Resolution(text, date, best.actor.to_dict(), explain(pipeline.kb, best, day))
+
+
+@lru_cache(maxsize=1)
+def _codes():
+    from .coding.lexicon import load_lexicon
+
+    return load_lexicon().codes
+
+
+def classify(records: list[dict], classifier=None) -> list[dict]:
+    """What did the source do to the target? ``records`` are ``{id, text, source, target}``
+    (actor phrases as they appear in the text); returns ``{id, plover, cameo, quad_class,
+    penta}`` per record, plus ``label`` (which may be STATEMENT or NONE) and ``probability``."""
+    from .coding.classifier import Pair, default_classifier
+
+    clf = classifier or default_classifier()
+    verdicts = clf.classify([Pair(r["text"], r.get("source"), r.get("target")) for r in records])
+    codes = _codes()
+    return [{"id": r.get("id"), "plover": v.plover, "cameo": v.cameo,
+             "quad_class": codes[v.cameo].quad_class, "penta": v.penta, "label": v.label,
+             "probability": round(v.plover_probability, 3)} for r, v in zip(records, verdicts)]
+
+
+def read_pairs(lines: Iterable[str], where: str, problems: list[Problem]) -> list[dict]:
+    """JSONL ``{id, text, source, target}`` records; a bad line becomes a Problem naming
+    ``where:line`` and the reason, and the rest are read."""
+    out = []
+    for n, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            rec = json.loads(line)
+            if not isinstance(rec, dict):
+                raise ValueError("not a JSON object")
+            if not isinstance(rec.get("text"), str) or not rec["text"].strip():
+                raise ValueError("needs a non-empty 'text'")
+            for side in ("source", "target"):
+                if rec.get(side) is not None and not isinstance(rec[side], str):
+                    raise ValueError(f"'{side}' must be a string or null")
+        except ValueError as exc:
+            problems.append(Problem(where=f"{where}:{n}", reason=str(exc)))
+            continue
+        rec.setdefault("id", f"{where}:{n}")
+        out.append(rec)
+    return out
 
 
 def holders_on(kb, date: str, country: Optional[str] = None) -> list[dict]:

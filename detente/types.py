@@ -186,6 +186,49 @@ class Event:
 
 
 @dataclass(frozen=True)
+class Quote:
+    """A direct quote and who said it (coding/quotes.py; ``detente extract --quotes``).
+
+    ``text`` is what was said; ``start``/``end`` are the character offsets of the quoted
+    words in the article (marks excluded) and ``spans`` the exact parts when attribution
+    interrupts the quote (“We will respond,” Lavrov said, “and firmly.” is one quote,
+    two spans). ``speaker`` is the resolved actor on ``date`` or None; ``speaker_text``
+    the article's words for the speaker (also when unresolved: "a source");
+    ``attribution`` the rule that found the speaker (``after``, ``before``,
+    ``interrupted``, ``according-to``, ``previous-sentence``, ``continuation``) or None.
+    """
+
+    id: str
+    article_id: str
+    text: str
+    start: int
+    end: int
+    speaker: Optional[Actor]
+    speech_verb: Optional[str]
+    sentence_index: int
+    date: Optional[str]  # ISO: the reported speech's date when a time expression says, else the article's
+    speaker_text: Optional[str] = None
+    attribution: Optional[str] = None
+    spans: tuple[tuple[int, int], ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "article_id": self.article_id,
+            "sentence_index": self.sentence_index,
+            "text": self.text,
+            "start": self.start,
+            "end": self.end,
+            "spans": [{"start": s, "end": e} for s, e in self.spans],
+            "speaker": self.speaker.to_dict() if self.speaker else None,
+            "speaker_text": self.speaker_text,
+            "speech_verb": self.speech_verb,
+            "attribution": self.attribution,
+            "date": self.date,
+        }
+
+
+@dataclass(frozen=True)
 class Sentence:
     index: int
     text: str
@@ -224,6 +267,7 @@ class CodedArticle:
     n_sentences: int
     events: tuple[Event, ...]
     mentions: tuple[Mention, ...] = field(default=())
+    quotes: tuple[Quote, ...] = ()
 
     def article_dict(self) -> dict[str, Any]:
         return self.article.to_dict(self.n_sentences, len(self.events))

@@ -4,6 +4,14 @@ For every token that a trigger rule matches (lexicon), find the source and
 target actors from the parse (dyads.py), the modality (modality.py), the
 time expression that governs it, topic tags and a place; then emit one Event
 per (source, target) pair with CAMEO, PLOVER, quad class and Goldstein.
+
+Across the sentences of one article:
+
+- an event noun with no actors of its own that refers back ("the Geneva talks,
+  set for January 9 and 10") takes the participants of the event it refers to;
+- the same event reported in several sentences ("Putin's call to Cameron on
+  Monday" ... "Cameron's phone conversation with Putin") is one event: the
+  report with the most precise date of its own is kept (``reports.py``).
 """
 
 from __future__ import annotations
@@ -17,12 +25,21 @@ from ..types import (Actor, CodedArticle, Event, Location, Mention, ResolvedArti
                      TimeExpression, Trigger)
 from . import dyads
 from .lexicon import Lexicon, TriggerRule
-from .modality import conditional_clause, modality
+from .modality import conditional_clause, is_generic, modality, reduced_relative
+from .reports import merge_reports, most_specific
 
 Reresolve = Callable[[Mention, Optional[str]], Actor]
 Locate = Callable[[str], Optional[Location]]
 THREAT_OF = {"16": "1312", "17": "137", "18": "138", "19": "138", "20": "138"}
+VISIT_CODES = {"042", "043"}  # a visit's target may be a place: "a visit to Sochi" -> Russia
+PLACE_TARGET_ROOTS = {"18", "19", "20"}  # so may an attack's: "annexed Crimea" -> Ukraine
 LOCATION_PREPS = {"in", "at"}
+# "on the sidelines of the G20 in New Delhi", "at a summit in Geneva": where the place hangs
+VENUE_NOUNS = {"sideline", "sidelines", "side-line", "side-lines", "margin", "margins", "summit",
+               "meeting", "meetings", "conference", "session", "forum", "talks", "gathering"}
+MAX_PARTIES = 5  # a multilateral meeting is coded as dyads among its first five parties
+ANAPHOR_WINDOW = 8
+MUTUAL_ROOTS = {"03", "04", "05", "06"}  # "X and Y agreed / met / cooperate": with each other  # sentences back an actorless "the talks" may look for its participants
 
 
 @dataclass(frozen=True)
@@ -33,6 +50,8 @@ class Candidate:
     targets: tuple[Mention, ...]
     code: str
     modality: str
+    sentence: int = 0
+    symmetric: bool = False  # each party did it with each other ("X and Y agreed to meet")
 
 
 class EventCoder:
@@ -44,6 +63,8 @@ class EventCoder:
         self.version = version
         self.reresolve = reresolve or (lambda m, day: m.actor)
         self.locate = locate or (lambda name: None)
+        # the gazetteer may also say which country a demonym or code names ("Russian")
+        self.country_of: Callable[[str], Optional[Location]] = getattr(locate, "country", None) or (lambda w: None)
         self._issue_rx = {tag: _words_rx(words) for tag, words in lexicon.issues.items()}
 
     def __call__(self, articles: Iterable[ResolvedArticle]) -> Iterator[CodedArticle]:
@@ -53,19 +74,29 @@ class EventCoder:
     def code_article(self, r: ResolvedArticle) -> CodedArticle:
         doc = r.parsed.doc
         index = dyads.ActorIndex(doc, r.mentions)
-        events: dict[str, Event] = {}
+        events: list[Event] = []
+        dated: set[str] = set()  # ids of events dated by a time expression of their own
+        history: list[Candidate] = []
         for si, sent in enumerate(doc.sents):
-            cands = _outermost(list(self._candidates(sent, index)))
+            cands = _share_targets(list(self._candidates(si, sent, index, history)))
+            cands = _outermost(cands)
             owners = _time_owners(doc, [t for t in r.times if t.sentence_index == si],
                                   {c.tok.i for c in cands})
             for cand in cands:
-                for ev in self._events(r, si, sent, cand, owners):
-                    events.setdefault(ev.id, ev)
+                for ev, own_time in self._events(r, si, sent, cand, owners):
+                    events.append(ev)
+                    if own_time:
+                        dated.add(ev.id)
+            history.extend(c for c in cands if c.sources)
+        unique = list({e.id: e for e in events}.values())
+        merged = merge_reports(most_specific(unique), dated)
         return CodedArticle(article=r.article, n_sentences=len(r.parsed.sentences),
-                            events=tuple(events.values()), mentions=r.mentions)
+                            events=tuple(sorted(merged, key=lambda e: (e.sentence_index, e.trigger.start))),
+                            mentions=r.mentions)
 
     # ------------------------------------------------------------ candidates
-    def _candidates(self, sent, index: dyads.ActorIndex) -> Iterator[Candidate]:
+    def _candidates(self, si: int, sent, index: dyads.ActorIndex,
+                    history: list[Candidate]) -> Iterator[Candidate]:
         for tok in sent:
             pos = "VERB" if tok.pos_ in ("VERB", "AUX") else ("NOUN" if tok.pos_ in ("NOUN", "PROPN") else None)
             if pos is None:
@@ -73,44 +104,54 @@ class EventCoder:
             for rule in self.lex.rules_for(tok.lemma_.lower(), pos):
                 if not dyads.governs_lemma(tok, rule.with_lemmas):
                     continue
-                cand = self._dyad(rule, tok, index)
+                cand = self._dyad(si, rule, tok, index, history)
                 if cand is not None:
                     yield cand
                 break
 
-    def _dyad(self, rule: TriggerRule, tok, index: dyads.ActorIndex) -> Optional[Candidate]:
+    def _dyad(self, si: int, rule: TriggerRule, tok, index: dyads.ActorIndex,
+              history: list[Candidate]) -> Optional[Candidate]:
+        if rule.pos == "NOUN" and is_generic(tok):
+            return None  # "such meetings bring the temperature down": a kind, not an event
         if rule.pos == "NOUN":
-            sources, targets = self._nominal(rule, tok, index)
+            sources, targets = self._nominal(si, rule, tok, index)
         else:
-            sources, targets = self._verbal(rule, tok, index)
+            sources, targets = self._verbal(si, rule, tok, index)
         sources = [m for m in sources if m.actor.code]
+        if dyads.is_speech_verb(tok):  # "Lavrov told RIA-Novosti that ...": the agency is no target
+            targets = [m for m in targets if m.actor.sector != "MED"]
+        code, mod = rule.code, rule.modality or modality(tok)
+        if not sources and not targets and rule.pos == "NOUN" and rule.symmetric:
+            ante = self._antecedent(si, tok, rule, mod, history)
+            if ante is not None:  # "the Geneva talks": the talks named before, with their parties
+                sources, targets = list(ante.sources), list(ante.targets)
         if not sources:
             return None
-        if not targets and rule.symmetric and len(sources) == 1:
+        symmetric = rule.symmetric or (not targets and len(sources) > 1 and code[:2] in MUTUAL_ROOTS)
+        if not targets and symmetric and len(sources) == 1:
             return None
-        if rule.symmetric and not targets and len(sources) > 1:
-            targets = sources[1:]
+        if symmetric and not targets and len(sources) > 1:
+            targets = sources[1:]  # "X, Y and Z met": the first with each other (all pairs below)
             sources = sources[:1]
-        code, mod = rule.code, rule.modality or modality(tok)
         cond = conditional_clause(tok)
         if cond is not None and mod in ("planned", "asserted") and code[:2] in THREAT_OF:
             code, mod = THREAT_OF[code[:2]], "asserted"  # "if X, we will impose sanctions": a threat
             if not targets:
                 subj, _ = dyads.subject_of(cond)
                 targets = [m for m in ([index.at(subj)] if subj is not None else []) if m]
-        return Candidate(rule, tok, tuple(sources), tuple(targets), code, mod)
+        return Candidate(rule, tok, tuple(sources), tuple(targets), code, mod, si, symmetric)
 
-    def _verbal(self, rule: TriggerRule, tok, index) -> tuple[list[Mention], list[Mention]]:
+    def _verbal(self, si: int, rule: TriggerRule, tok, index) -> tuple[list[Mention], list[Mention]]:
         subj, passive = dyads.subject_of(tok)
-        if passive:
-            agent = dyads.passive_agent(tok)
+        agent = dyads.passive_agent(tok)
+        if passive or (subj is None and agent is not None):  # "sanctions imposed by the US on X"
             sources = index.all_at(agent) if agent is not None else []
-            targets = index.all_at(subj) if subj is not None else []
-            return sources, targets
+            targets = [m for m in index.all_at(subj) if m.actor.code] if subj is not None else []
+            return sources, targets or self._targets(si, rule, tok, index)
         sources = index.all_at(subj) if subj is not None else []
-        return sources, self._targets(rule, tok, index)
+        return sources, self._targets(si, rule, tok, index)
 
-    def _nominal(self, rule: TriggerRule, tok, index) -> tuple[list[Mention], list[Mention]]:
+    def _nominal(self, si: int, rule: TriggerRule, tok, index) -> tuple[list[Mention], list[Mention]]:
         sources: list[Mention] = []
         for c in tok.children:
             if c.dep_ not in ("poss", "compound", "nmod", "amod"):
@@ -122,28 +163,42 @@ class EventCoder:
         if "prep:of" not in rule.target:  # "the meeting of X with Y": X is the source
             for o in dyads.prep_objects(tok, "of"):
                 sources += [m for m in index.all_at(o) if m not in sources]
+        for o in dyads.prep_objects(tok, "by"):  # "a visit by Kerry to Moscow"
+            sources += [m for m in index.all_at(o) if m not in sources]
+        if not sources:
+            sources = _sibling_agents(tok, index)  # "a visit by Kerry ... and a meeting with Putin"
         light = dyads.light_verb_of(tok)
-        if not sources and light is not None:
-            subj, passive = dyads.subject_of(light)
+        between = [m for o in dyads.prep_objects(tok, "between") for m in index.all_at(o) if m.actor.code]
+        if between and not sources:  # "talks between X and Y": both are parties
+            return between[:1], between[1:]
+        participants = _participants(tok, index)  # "a conference involving X, Y and Z"
+        if len(participants) > 1 and not sources:
+            return participants[:1], participants[1:]
+        if not sources:
+            # "held talks with X" / "after talks with X, Y said": the clause's subject took part
+            verb = light if light is not None else dyads.clause_verb_of(tok)
+            subj, passive = dyads.subject_of(verb) if verb is not None else (None, False)
             if subj is not None and not passive:
                 sources = index.all_at(subj)
-        targets = self._targets(rule, tok, index)
+        targets = self._targets(si, rule, tok, index)
         if not targets and light is not None:
-            targets = self._targets(rule, light, index)
+            targets = self._targets(si, rule, light, index)
+        if not targets:
+            targets = self._stray_targets(si, rule, tok, index)
         if rule.needs_actor_modifier and not (sources or targets):
             return [], []
-        if not sources and len(targets) > 1 and rule.symmetric:  # "talks between X and Y"
+        if not sources and len(targets) > 1 and rule.symmetric:
             return targets[:1], targets[1:]
         return sources, targets
 
-    def _targets(self, rule: TriggerRule, tok, index) -> list[Mention]:
+    def _targets(self, si: int, rule: TriggerRule, tok, index) -> list[Mention]:
         for spec in rule.target:
-            found = self._target_spec(spec, tok, index)
+            found = self._target_spec(si, spec, rule, tok, index)
             if found:
                 return found
         return []
 
-    def _target_spec(self, spec: str, tok, index) -> list[Mention]:
+    def _target_spec(self, si: int, spec: str, rule: TriggerRule, tok, index) -> list[Mention]:
         if spec in ("dobj", "dative"):
             nodes = dyads.children(tok, spec) + ([c for c in dyads.children(tok, "prep") if c.lower_ == "to"
                                                   and spec == "dative"])
@@ -156,19 +211,71 @@ class EventCoder:
             nodes = dyads.prep_objects(tok, prep)
             for d in dyads.children(tok, "dobj"):
                 nodes += dyads.prep_objects(d, prep)
+        return self._actors_at(si, nodes, rule, index)
+
+    def _actors_at(self, si: int, nodes: list, rule: TriggerRule, index) -> list[Mention]:
         out: list[Mention] = []
         for n in nodes:
-            for m in index.all_at(n):
-                if m.actor.code and m not in out:
-                    out.append(m)
+            found = [m for m in index.all_at(n) if m.actor.code]
+            if not found:  # "sanctions on Russian individuals", "a visit to Sochi"
+                found = [m for m in (self._demonym_actor(si, t) for t in [n, *n.conjuncts]) if m]
+                if not found and (rule.code in VISIT_CODES or rule.code[:2] in PLACE_TARGET_ROOTS):
+                    found = [m for m in [self._place_actor(si, n)] if m]
+            out += [m for m in found if m not in out]
         return out
+
+    def _stray_targets(self, si: int, rule: TriggerRule, tok, index) -> list[Mention]:
+        """"the visit by Kerry to Sochi": the parser may hang the "to" phrase that follows the
+        noun phrase elsewhere; a preposition right after it still names the target."""
+        doc = tok.doc
+        i = tok.right_edge.i + 1
+        if i >= len(doc) or doc[i].dep_ != "prep" or doc[i].head.i == tok.i:
+            return []
+        preps = {s.split(":", 1)[1] for s in rule.target if s.startswith("prep:")}
+        if doc[i].lower_ not in preps:
+            return []
+        return self._actors_at(si, [c for c in doc[i].children if c.dep_ == "pobj"], rule, index)
+
+    def _demonym_actor(self, si: int, node) -> Optional[Mention]:
+        """"Russian individuals": no actor the knowledge base knows, but national ones (people
+        or bodies in the plural; "the Russian initiative" is not an actor)."""
+        if node.tag_ not in ("NNS", "NNPS"):
+            return None
+        for c in node.children:
+            if c.dep_ in ("amod", "compound", "nmod") and c.ent_type_ in ("NORP", "GPE"):
+                loc = self.country_of(c.text)
+                if loc is not None and loc.country:
+                    return _country_mention(si, node, loc, basis="demonym")
+        return None
+
+    def _place_actor(self, si: int, node) -> Optional[Mention]:
+        """"visited Sochi": the country of the place visited."""
+        loc = self._place(node)
+        return _country_mention(si, node, self.country_of(loc.country) or loc, basis="place") \
+            if loc is not None and loc.country else None
+
+    def _antecedent(self, si: int, tok, rule: TriggerRule, mod: str,
+                    history: list[Candidate]) -> Optional[Candidate]:
+        """The earlier event an actorless, definite event noun refers to: "the Geneva talks"
+        after "U.S. and Russian officials are to meet in Geneva". Same kind of event and
+        modality, within a few sentences; one held at the same place first."""
+        if not _definite(tok):
+            return None
+        near = [c for c in reversed(history) if c.code[:2] == rule.code[:2] and c.modality == mod
+                and si - c.sentence <= ANAPHOR_WINDOW and c.targets]
+        place = self._noun_place(tok)
+        if place is not None:
+            same = [c for c in near if self._location(c) == place]
+            if same:
+                return same[0]
+        return near[0] if near else None
 
     # ------------------------------------------------------------ events
     def _events(self, r: ResolvedArticle, si: int, sent, cand: Candidate,
-                owners: dict[int, TimeExpression]) -> Iterator[Event]:
-        when = self._when(cand, owners, r.article)
+                owners: dict[int, TimeExpression]) -> Iterator[tuple[Event, bool]]:
+        when, own_time = self._when(cand, owners, r.article)
         info = self.lex.codes[cand.code]
-        location = self._location(cand.tok)
+        location = self._location(cand)
         issues = tuple(tag for tag, rx in self._issue_rx.items() if rx.search(sent.text))
         if not cand.targets and cand.code[:2] < "13":
             return  # verbal/cooperative events need a target to mean anything
@@ -179,12 +286,15 @@ class EventCoder:
                     continue
                 source = self.reresolve(src, when[0])
                 target = self.reresolve(tgt, when[0]) if tgt is not None else None
-                yield self._event(r, si, sent, cand, info, source, target, when, location, issues)
-            if cand.rule.symmetric and cand.sources and len(cand.targets) == 1 and len(cand.sources) == 1:
-                tgt = cand.targets[0]
-                if tgt.actor.kb_id != src.actor.kb_id:
-                    yield self._event(r, si, sent, cand, info, self.reresolve(tgt, when[0]),
-                                      self.reresolve(src, when[0]), when, location, issues)
+                yield self._event(r, si, sent, cand, info, source, target, when, location, issues), own_time
+        if cand.symmetric:  # each party did it with each other: the reverse pairs too
+            group = len(cand.sources) == 1  # "X, Y and Z met": Y and Z met each other as well
+            for a in cand.targets[:MAX_PARTIES - 1]:
+                for b in ([*cand.sources, *cand.targets[:MAX_PARTIES - 1]] if group else cand.sources):
+                    if a is b or (a.actor.kb_id and a.actor.kb_id == b.actor.kb_id):
+                        continue
+                    yield self._event(r, si, sent, cand, info, self.reresolve(a, when[0]),
+                                      self.reresolve(b, when[0]), when, location, issues), own_time
 
     def _event(self, r, si, sent, cand, info, source: Actor, target: Optional[Actor], when,
                location, issues) -> Event:
@@ -205,28 +315,122 @@ class EventCoder:
             coder=f"{self.version}:{cand.rule.id}")
 
     def _when(self, cand: Candidate, owners: dict[int, TimeExpression], article):
+        """((date, precision, basis), dated by a time expression of its own?)"""
         own = _governing_time(cand.tok, owners)
         inferred = article.published_basis == "inferred"
         if own is None:
             if article.published:
-                return article.published, ("year" if inferred else "day"), ("inferred" if inferred else "publication")
-            return None, None, None
+                return (article.published, ("year" if inferred else "day"),
+                        ("inferred" if inferred else "publication")), False
+            return (None, None, None), False
         future = cand.modality == "planned" and own.future_date
         basis = "inferred" if inferred and own.basis == "relative" else own.basis
-        return (own.future_date if future else own.date), own.precision, basis
+        return ((own.future_date if future else own.date), own.precision, basis), True
 
-    def _location(self, tok) -> Optional[Location]:
-        heads = [tok] + ([tok.head] if tok.pos_ in ("NOUN", "PROPN") else [])
-        for h in heads:
-            for p in h.children:
-                if p.dep_ == "prep" and p.lower_ in LOCATION_PREPS:
-                    for o in p.children:
-                        if o.dep_ == "pobj" and o.ent_type_ in ("GPE", "LOC", "FAC"):
-                            span = next((e for e in o.doc.ents if e.start <= o.i < e.end), None)
-                            loc = self.locate(span.text if span is not None else o.text)
-                            if loc:
-                                return loc
+    # ------------------------------------------------------------ places
+    def _location(self, cand: Candidate) -> Optional[Location]:
+        tok = cand.tok
+        roots = [tok]
+        if tok.pos_ in ("NOUN", "PROPN"):
+            place = self._noun_place(tok)
+            if place is not None:
+                return place
+            roots += [t for t in (dyads.light_verb_of(tok), reduced_relative(tok)) if t is not None]
+            if tok.dep_ in ("nsubj", "nsubjpass"):
+                roots.append(tok.head)  # "a meeting is expected in Cairo"
+        for root in roots:
+            loc = self._place_under(root, depth=3)
+            if loc is not None:
+                return loc
+        for obj in dyads.children(tok, "dobj"):  # "met the French President in Paris"
+            loc = self._place_under(obj, depth=0)
+            if loc is not None:
+                return loc
+        if cand.code in VISIT_CODES or cand.code == "036":  # "visited Sochi", "invited X to Moscow"
+            for t in cand.targets:
+                loc = self._place(tok.doc[t.head]) if cand.code in VISIT_CODES and t.tok_end - t.tok_start <= 3 else None
+                if loc is not None:
+                    return loc
+            for o in dyads.prep_objects(tok, "to") + [o for d in dyads.children(tok, "dobj")
+                                                      for o in dyads.prep_objects(d, "to")]:
+                loc = self._place(o)
+                if loc is not None:
+                    return loc
         return None
+
+    def _noun_place(self, tok) -> Optional[Location]:
+        """"the Geneva talks": a place name modifying the event noun."""
+        for c in tok.children:
+            if c.dep_ in ("compound", "nmod") and c.pos_ == "PROPN" and c.ent_type_ in ("GPE", "LOC", "FAC"):
+                loc = self._place(c)
+                if loc is not None:
+                    return loc
+        return None
+
+    def _place_under(self, node, depth: int) -> Optional[Location]:
+        """"in Geneva", "at talks in Geneva", "on the sidelines of the meetings in Reykjavik"."""
+        for p in node.children:
+            if p.dep_ != "prep":
+                continue
+            for o in p.children:
+                if o.dep_ != "pobj":
+                    continue
+                if p.lower_ in LOCATION_PREPS:
+                    loc = self._place(o)
+                    if loc is not None:
+                        return loc
+                if depth > 0 and (p.lower_ in ("at", "during") or _venue(o) or o.ent_type_ == "DATE"
+                                  or (p.lower_ == "of" and _venue(node))):
+                    loc = self._place_under(o, depth - 1)
+                    if loc is not None:
+                        return loc
+        return None
+
+    def _place(self, tok) -> Optional[Location]:
+        if tok.pos_ != "PROPN" and tok.ent_type_ not in ("GPE", "LOC", "FAC"):
+            return None
+        if tok.ent_type_ == "PERSON" and tok.ent_iob_ == "B" and tok.i + 1 < len(tok.doc) \
+                and tok.doc[tok.i + 1].ent_type_ == "PERSON":
+            return None  # a person's name, not a place
+        span = next((e for e in tok.doc.ents if e.start <= tok.i < e.end), None)
+        text = span.text if span is not None else " ".join(
+            t.text for t in tok.subtree if t.dep_ == "compound" or t is tok)
+        return self.locate(text) or (self.locate(tok.text) if text != tok.text else None)
+
+
+def _venue(noun) -> bool:
+    """"the sidelines", "the side-lines", "a summit": a noun a place can hang from."""
+    words = "".join(t.text for t in noun.subtree if t.i <= noun.i and (t.dep_ in ("compound", "punct") or t is noun))
+    return noun.lower_ in VENUE_NOUNS or words.lower() in VENUE_NOUNS
+
+
+def _country_mention(si: int, node, loc: Location, basis: str) -> Mention:
+    span = node.doc[node.i:node.i + 1]
+    for e in node.doc.ents:
+        if e.start <= node.i < e.end:
+            span = e
+    actor = Actor(text=span.text, start=span.start_char, end=span.end_char, name=loc.name,
+                  code=loc.country, country=loc.country, kb_id=f"country:{loc.country}", basis=basis)
+    return Mention(sentence_index=si, tok_start=span.start, tok_end=span.end, head=node.i, actor=actor)
+
+
+def _definite(noun) -> bool:
+    """"the talks", "their meeting", "the Geneva talks": a reference to a known event."""
+    return any((c.dep_ == "det" and c.lower_ in ("the", "this", "that", "these", "those"))
+               or c.dep_ == "poss" for c in noun.children)
+
+
+def _sibling_agents(tok, index) -> list[Mention]:
+    """The agent of a coordinated event noun: "a visit by X to Moscow and a meeting with Y"."""
+    head = tok.head
+    siblings = [head] if tok.dep_ == "conj" and head.pos_ in ("NOUN", "PROPN") else [
+        s for s in head.children if s is not tok and s.dep_ == tok.dep_ and s.i < tok.i
+        and s.pos_ in ("NOUN", "PROPN")]
+    for s in siblings:
+        found = [m for o in dyads.prep_objects(s, "by") for m in index.all_at(o)]
+        if found:
+            return found
+    return []
 
 
 def _words_rx(words: Iterable[str]) -> re.Pattern:
@@ -238,6 +442,39 @@ def _words_rx(words: Iterable[str]) -> re.Pattern:
 
 NESTING_DEPS = {"xcomp", "dobj", "pobj", "prep", "pcomp", "acl", "compound", "amod", "nmod", "attr", "conj"}
 NESTING_PREPS = {"for", "to", "into", "on", "of", "with"}  # "invited X for talks"; not "after a call"
+
+
+def _share_targets(cands: list[Candidate]) -> list[Candidate]:
+    """Targets a trigger's clause leaves implicit:
+
+    - "imposed sanctions on X and expelled ten diplomats": the second of two conjoined
+      coercive acts by the same source, with no actor as object, has the first one's target;
+    - "warned India that it would impose sanctions if ...": the threat made in the warning
+      is made to the one warned.
+    """
+    by_tok = {c.tok.i: c for c in cands}
+    out = []
+    for c in cands:
+        if not c.targets:
+            head = by_tok.get(c.tok.head.i) if c.tok.dep_ in ("conj", "ccomp") and c.tok.pos_ == "VERB" else None
+            if head is not None and head.targets and head.rule.pos == "VERB" and (
+                    (c.tok.dep_ == "conj" and head.sources == c.sources and c.code[:2] >= "16"
+                     and head.code[:2] >= "16")
+                    or (c.tok.dep_ == "ccomp" and c.code[:2] == "13" and head.code[:2] == "13")):
+                c = replace(c, targets=head.targets)
+        out.append(c)
+    return out
+
+
+def _participants(noun, index) -> list[Mention]:
+    """"a telephone conference involving the foreign ministers of X, Y and Z"."""
+    for c in noun.children:
+        if c.dep_ == "acl" and c.lemma_.lower() in ("involve", "include", "bring", "gather"):
+            for o in dyads.children(c, "dobj"):
+                found = [m for m in index.all_at(o) if m.actor.code]
+                if len(found) > 1:
+                    return found
+    return []
 
 
 def _outermost(cands: list[Candidate]) -> list[Candidate]:
@@ -285,8 +522,41 @@ def _time_owners(doc, times: list[TimeExpression], triggers: set[int]) -> dict[i
 
 
 def _governing_time(tok, owners: dict[int, TimeExpression]) -> Optional[TimeExpression]:
-    """The time expression attached to the trigger, else to the nearest clause above it."""
-    node = tok
+    """The time expression attached to the trigger, else to the nearest clause above it.
+
+    An event noun takes a time of its own ("the call on Monday"), its scheduling
+    participle's ("the talks, set for January 9 and 10"), its light verb's clause's ("held
+    talks on Friday"), or its predicate's when it is the subject ("a meeting is expected
+    on Friday"); a temporal phrase lends its clause's month or year ("days after a call
+    with X, Y acted in April 2021"). It is not dated by a clause it is only the topic of
+    ("debriefed X on Friday on the Biden-Putin call", "said on Friday that the talks ...").
+    """
+    if tok.pos_ not in ("NOUN", "PROPN"):
+        return _climb_time(tok, owners)
+    while tok.dep_ == "conj" and tok.head.pos_ in ("NOUN", "PROPN") and tok.i not in owners:
+        tok = tok.head  # "a visit to Moscow and a meeting with Putin next week"
+    if tok.i in owners:
+        return owners[tok.i]
+    rel = reduced_relative(tok)
+    if rel is not None and rel.i in owners:
+        return owners[rel.i]
+    light = dyads.light_verb_of(tok)
+    if light is not None:
+        return _climb_time(light, owners)
+    if tok.dep_ in ("nsubj", "nsubjpass"):
+        head = tok.head
+        if head.i in owners:
+            return owners[head.i]
+        xcomp = [c for c in head.children if c.dep_ == "xcomp"]
+        return owners.get(xcomp[0].i) if xcomp else None
+    clause = dyads.clause_verb_of(tok)
+    if clause is not None:
+        own = _climb_time(clause, owners)
+        return own if own is not None and own.precision != "day" else None
+    return None
+
+
+def _climb_time(node, owners: dict[int, TimeExpression]) -> Optional[TimeExpression]:
     for _ in range(8):
         if node.i in owners:
             return owners[node.i]

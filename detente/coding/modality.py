@@ -13,6 +13,16 @@ FUTURE_AUX = {"will", "shall", "'ll", "wo"}
 MODAL_AUX = {"could", "might", "may", "would", "should", "must", "can", "ca"}
 PLANNED_MODIFIERS = {"upcoming", "next", "planned", "proposed", "forthcoming", "future", "possible",
                      "potential", "expected", "scheduled"}
+# "a meeting will take place / is expected / cannot be ruled out": verbs that say whether the
+# event their subject names happens; their tense and modals are the event's
+OCCURRENCE_VERBS = {"take", "happen", "occur", "hold", "go", "rule", "expect", "schedule", "plan",
+                    "set", "slate", "begin", "start", "resume", "come", "proceed", "continue",
+                    "convene", "materialize", "materialise", "cancel", "postpone", "call"}
+SCHEDULE_PARTICIPLES = {"set", "schedule", "plan", "slate", "due", "expect"}
+# "the US announced that it would provide ...": "would" is the future of the report, not a condition
+REPORTING_HEADS = {"say", "announce", "tell", "confirm", "state", "declare", "add", "report",
+                   "agree", "decide", "promise", "pledge", "vow", "warn", "insist", "write", "note"}
+GENERIC_DETS = {"such", "any", "every", "each"}
 
 
 def _aux(tok) -> set[str]:
@@ -44,23 +54,82 @@ def in_conditional(tok) -> bool:
     return False
 
 
+def is_generic(noun) -> bool:
+    """A kind of event, not one event: "such meetings", "any talks", and a bare plural that
+    is the subject of a general truth ("meetings between rivals lower tensions")."""
+    if noun.pos_ not in ("NOUN", "PROPN"):
+        return False
+    if any(c.dep_ in ("det", "predet", "amod") and c.lower_ in GENERIC_DETS for c in noun.children):
+        return True
+    head = noun.head
+    return (noun.tag_ == "NNS" and noun.dep_ == "nsubj" and head.tag_ in ("VBP", "VBZ")
+            and head.lemma_.lower() not in OCCURRENCE_VERBS
+            and not any(c.dep_ in ("det", "poss", "nummod") for c in noun.children))
+
+
+def reduced_relative(noun) -> Optional[object]:
+    """"the Geneva talks, set for January 9 and 10": the scheduling participle after the noun,
+    wherever the parser attached it."""
+    for c in noun.children:
+        if c.dep_ in ("acl", "relcl") and c.lemma_.lower() in SCHEDULE_PARTICIPLES:
+            return c
+    doc = noun.doc
+    i = noun.right_edge.i + 1
+    if i < len(doc) and doc[i].text == ",":
+        i += 1
+    if i < len(doc) and doc[i].tag_ == "VBN" and doc[i].lemma_.lower() in SCHEDULE_PARTICIPLES \
+            and doc[i].sent == noun.sent:
+        return doc[i]
+    return None
+
+
+def _event_verb(trigger):
+    """The verb whose tense and modals are the event's: the trigger itself, the light verb of
+    an event noun ("will hold talks"), or the verb saying whether it happens ("a meeting is
+    expected"). "The meeting should be considered a breakthrough" says nothing about whether
+    the meeting happened."""
+    if trigger.pos_ not in ("NOUN", "PROPN") or trigger.head.pos_ not in ("VERB", "AUX"):
+        return trigger
+    if trigger.dep_ in ("dobj", "attr", "oprd"):
+        return trigger.head
+    if trigger.dep_ in ("nsubj", "nsubjpass") and trigger.head.lemma_.lower() in OCCURRENCE_VERBS:
+        return trigger.head
+    return trigger
+
+
+def _clause_head(verb):
+    """The verb a non-finite or subordinate clause hangs from ("refrained from blaming")."""
+    if verb.dep_ not in ("xcomp", "pcomp", "ccomp", "advcl", "acl"):
+        return None
+    head = verb.head
+    if head.pos_ == "ADP" and head.dep_ == "prep" and head.head is not head:
+        head = head.head
+    return head
+
+
 def modality(trigger) -> str:
     if trigger.dep_ == "conj" and trigger.pos_ in ("VERB", "AUX") and not _aux(trigger) \
             and trigger.head.pos_ in ("VERB", "AUX"):
         return modality(trigger.head)  # "must have asked X and blamed Y": blamed shares the modal
-    # "will hold talks": the light verb's tense and modals are the event's; but "the meeting
-    # should be considered a breakthrough" says nothing about whether the meeting happened
-    light = trigger.pos_ in ("NOUN", "PROPN") and trigger.dep_ in ("dobj", "attr", "oprd") \
-        and trigger.head.pos_ in ("VERB", "AUX")
-    verb = trigger.head if light else trigger
+    verb = _event_verb(trigger)
     if in_conditional(trigger):
         return "hypothetical"
-    if _negated(verb) or _negated(trigger):
+    if verb.lemma_.lower() == "rule" and any(c.lower_ == "out" for c in verb.children):
+        # "a meeting cannot be ruled out" is possible; "ruled out a meeting" is not happening
+        return "hypothetical" if _negated(verb) else "negated"
+    if trigger.pos_ in ("NOUN", "PROPN") and trigger.dep_ in ("nsubj", "nsubjpass") \
+            and _aux(trigger.head) & {"would", "could", "might"}:
+        return "hypothetical"  # "an invasion of Taiwan would be catastrophic"
+    if _negated(verb) or _negated(trigger) or any(
+            c.dep_ == "det" and c.lower_ == "no" for c in trigger.children):
         return "negated"
-    head = verb.head if verb.dep_ in ("xcomp", "pcomp", "ccomp", "advcl", "acl") else None
-    if head is not None and head.lemma_ in NEGATING_HEADS:
-        return "negated"
+    head = _clause_head(verb)
+    if head is not None and (head.lemma_ in NEGATING_HEADS or (verb.dep_ in ("xcomp", "pcomp") and _negated(head))):
+        return "negated"  # "refrained from blaming", "did not agree to meet"
     aux = _aux(verb)
+    if aux == {"would"} and head is not None and verb.dep_ == "ccomp" \
+            and head.lemma_.lower() in REPORTING_HEADS:
+        return "planned"  # "announced that it would provide": the future of the report
     up = verb
     while up.dep_ in ("xcomp", "acomp", "pcomp") and up.head is not up:  # "will be interested to cooperate"
         up = up.head
@@ -71,11 +140,14 @@ def modality(trigger) -> str:
         return "planned"
     if head is not None and head.lemma_ in PLANNING_HEADS and verb.dep_ == "xcomp":
         return "planned"
+    if verb.dep_ == "xcomp" and head is not None and head.lemma_ == "be" and "to" in aux:
+        return "planned"  # "officials are to meet in Geneva"
     if trigger.pos_ in ("NOUN", "PROPN"):
         mods = {c.lower_ for c in trigger.children if c.dep_ in ("amod", "compound")}
-        if mods & PLANNED_MODIFIERS or any(c.lemma_ in ("set", "schedule", "plan", "expect")
-                                           for c in trigger.children if c.dep_ in ("acl", "relcl")):
+        if mods & PLANNED_MODIFIERS or reduced_relative(trigger) is not None:
             return "planned"
+        if verb is not trigger and verb.lemma_.lower() in SCHEDULE_PARTICIPLES:
+            return "planned"  # "a meeting is expected in Cairo"
     if verb.lemma_ in ("schedule", "set", "plan") or (verb.head.lemma_ in ("schedule", "plan") and verb.dep_ == "xcomp"):
         return "planned"
     return "asserted"

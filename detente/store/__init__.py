@@ -5,7 +5,8 @@ already stored with the same ``content_hash`` is skipped, a changed one replaces
 rows, events are upserted by their stable ``id``. Each ``write`` is one transaction, so
 a killed ingest loses nothing committed and leaves no partial batch.
 
-Schema (version 1; ``MIGRATIONS`` holds the SQL, each step applied in one transaction)
+Schema (version 2; ``MIGRATIONS`` holds the SQL, each step applied in one transaction;
+version 1 had every table below but ``quotes``, added by step 2)
 
 ``meta(key PK, value)``
     ``app`` = ``detente`` (marks the file as ours), ``schema_version``.
@@ -32,11 +33,18 @@ Schema (version 1; ``MIGRATIONS`` holds the SQL, each step applied in one transa
     which articles report which event. An event id reported by several articles is
     one ``events`` row (last write wins); replacing an article deletes only the
     events no other article reports.
+``quotes``
+    one row per ``Quote`` (schema v2): ``id`` PK (hash of article id and offsets),
+    ``article_id, sentence_index, text, start, "end"``, ``spans`` (list of
+    ``STRUCT(start, "end")``), ``speaker STRUCT(text, start, "end", name, code,
+    country, sector, role, kb_id, basis)`` or NULL, ``speaker_text, speech_verb,
+    attribution``, ``date DATE``. Indexed on ``article_id``. Replaced with the
+    article's events when the article changes.
 ``problems(id, run_id, "where", reason, code, at)``
     records that could not be processed (``Problem``), with the run that met them.
 
 Writing: ``write(batch)`` is one transaction. Per article: same id and hash as stored
--> skipped; changed hash -> its article row, mentions and reports are replaced; new ->
+-> skipped; changed hash -> its article row, mentions, quotes and reports are replaced; new ->
 inserted. ``articles_skipped`` also counts repeats of an id inside the batch (the last
 one is kept). A record the store cannot hold (bad ISO date, event whose ``article_id``
 is not its article's) is rejected as a ``Problem`` (also kept in ``problems``), the
@@ -51,6 +59,7 @@ events and counts every modality (negated and hypothetical events included).
 ``stats()["top_dyads"]`` leaves out domestic pairs (source country = target
 country). ``articles()`` is ordered by published date (undated last), then id.
 ``actor.basis`` is stored (``*_basis`` columns) but is not part of the contract dicts.
+``quotes()`` gives ``Quote.to_dict()`` dicts, filtered by article and/or speaker.
 
 DuckDB locks the file: one process at a time may open it (even read-only opens fail
 while an ingest holds it). A ``Store`` is not meant to be shared between threads.

@@ -13,11 +13,12 @@ import pyarrow as pa
 
 from ..errors import QueryError, StoreError
 from ..types import CodedArticle, Problem
-from .query import (ARTICLE_SELECT, EVENT_SELECT, EXPORT_FORMATS, EXPORT_SQL, EventFilter,
-                    article_dict, country, event_dict, iso, paging)
+from .query import (ARTICLE_SELECT, EVENT_SELECT, EXPORT_FORMATS, EXPORT_SQL, QUOTE_SELECT,
+                    EventFilter, article_dict, country, event_dict, iso, paging, quote_dict,
+                    quote_filter)
 from .rows import Rows, WriteResult, build_rows, content_hash, last_per_id, utcnow
-from .schema import (ARTICLE_ARROW, EVENT_ARROW, MENTION_ARROW, MIGRATIONS, REPORT_ARROW,
-                     SCHEMA_VERSION)
+from .schema import (ARTICLE_ARROW, EVENT_ARROW, MENTION_ARROW, MIGRATIONS, QUOTE_ARROW,
+                     REPORT_ARROW, SCHEMA_VERSION)
 
 Params = Union[Sequence[Any], dict[str, Any]]  # positional ``?`` or named ``$name``
 
@@ -259,6 +260,21 @@ class Store:
             [article_id],
         )
 
+    # --- quotes ---
+
+    def quotes(self, article_id: Optional[str] = None, speaker: Optional[str] = None,
+               limit: Optional[int] = None, offset: int = 0) -> list[dict[str, Any]]:
+        """Quotes in the ``Quote.to_dict()`` shape, in article id and text order.
+
+        ``speaker``: an upper-case ISO3 country or CAMEO code prefix (``RUS``, ``USAGOV``),
+        else a ``kb_id`` (``person:sergey-lavrov``) or words of the speaker's name or of
+        the article's words for the speaker (``lavrov``, ``associated press``).
+        """
+        where, params = quote_filter(article_id, speaker)
+        page, page_params = paging(limit, offset)
+        sql = f"SELECT {QUOTE_SELECT} FROM quotes{where} ORDER BY article_id, start{page}"
+        return [quote_dict(r) for r in self._dicts(sql, {**params, **page_params})]
+
     # --- summaries ---
 
     def stats(self) -> dict[str, Any]:
@@ -311,8 +327,8 @@ def _rollback(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def _delete_articles(con: duckdb.DuckDBPyConnection, ids: list[str]) -> None:
-    """Remove stored articles that are being replaced, with their mentions and the
-    events that no other article reports."""
+    """Remove stored articles that are being replaced, with their mentions, quotes and
+    the events that no other article reports."""
     if not ids:
         return
     in_ids = "article_id IN (SELECT unnest($ids::VARCHAR[]))"
@@ -321,7 +337,7 @@ def _delete_articles(con: duckdb.DuckDBPyConnection, ids: list[str]) -> None:
         f"AND id NOT IN (SELECT event_id FROM event_reports WHERE NOT {in_ids})",
         {"ids": ids},
     )
-    for table in ("event_reports", "mentions"):
+    for table in ("event_reports", "mentions", "quotes"):
         con.execute(f"DELETE FROM {table} WHERE {in_ids}", {"ids": ids})
     con.execute("DELETE FROM articles WHERE id IN (SELECT unnest($ids::VARCHAR[]))", {"ids": ids})
 
@@ -332,6 +348,7 @@ _INSERTS = (
     ("reports", REPORT_ARROW,
      "INSERT OR IGNORE INTO event_reports BY NAME SELECT * FROM _new_rows"),
     ("events", EVENT_ARROW, "INSERT OR REPLACE INTO events BY NAME SELECT * FROM _new_rows"),
+    ("quotes", QUOTE_ARROW, "INSERT OR REPLACE INTO quotes BY NAME SELECT * FROM _new_rows"),
 )
 
 

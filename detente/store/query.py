@@ -55,6 +55,8 @@ EXPORT_SQL = {
 }
 ARTICLE_SELECT = """id, path, title, outlet, url, authors, published, published_basis,
     language, n_sentences, n_events"""
+QUOTE_SELECT = """id, article_id, sentence_index, text, start, "end", spans, speaker,
+    speaker_text, speech_verb, attribution, date"""
 
 # --- validation ---
 
@@ -141,6 +143,27 @@ class EventFilter:
         return (" WHERE " + " AND ".join(clauses) if clauses else ""), params
 
 
+def quote_filter(article_id: object, speaker: object) -> tuple[str, dict[str, Any]]:
+    """`` WHERE ...`` for ``Store.quotes``: one article, and/or one speaker (see there)."""
+    clauses, params = [], {}
+    if article_id is not None:
+        if not isinstance(article_id, str):
+            raise QueryError(f"article_id must be text (got {article_id!r})")
+        clauses.append("article_id = $article_id")
+        params["article_id"] = article_id
+    if speaker is not None:
+        if not isinstance(speaker, str) or not speaker.strip():
+            raise QueryError(f"speaker must be a code, a kb_id or a name (got {speaker!r})")
+        value = speaker.strip()
+        if _ACTOR_QUERY.match(value):  # as typed: upper case is a code
+            clauses.append("(speaker.country = $speaker OR starts_with(speaker.code, $speaker))")
+        else:
+            clauses.append("(speaker.kb_id = $speaker OR contains(lower(speaker.name), lower($speaker)) "
+                           "OR contains(lower(speaker_text), lower($speaker)))")
+        params["speaker"] = value
+    return (" WHERE " + " AND ".join(clauses) if clauses else ""), params
+
+
 # --- rows -> dicts ---
 
 
@@ -173,3 +196,14 @@ def event_dict(values: tuple[Any, ...]) -> dict[str, Any]:
 def article_dict(row: dict[str, Any]) -> dict[str, Any]:
     return {**row, "authors": list(row["authors"]), "published": iso(row["published"])}
 
+
+def quote_dict(row: dict[str, Any]) -> dict[str, Any]:
+    speaker = row["speaker"]
+    return {
+        "id": row["id"], "article_id": row["article_id"], "sentence_index": row["sentence_index"],
+        "text": row["text"], "start": row["start"], "end": row["end"],
+        "spans": [dict(s) for s in row["spans"]],
+        "speaker": {f: speaker[f] for f in ACTOR_FIELDS} if speaker is not None else None,
+        "speaker_text": row["speaker_text"], "speech_verb": row["speech_verb"],
+        "attribution": row["attribution"], "date": iso(row["date"]),
+    }

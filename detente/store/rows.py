@@ -5,11 +5,11 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from typing import Any, Optional
 
-from ..types import Actor, Article, CodedArticle, Event, Mention, Problem
+from ..types import Actor, Article, CodedArticle, Event, Mention, Problem, Quote
 from .schema import ACTOR_FIELDS
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -106,12 +106,29 @@ def _event_row(article_id: str, e: Event) -> dict[str, Any]:
     return row
 
 
+def _quote_row(article_id: str, q: Quote) -> dict[str, Any]:
+    if q.article_id != article_id:
+        raise _BadRecord(f"quote {q.id} says article_id {q.article_id!r}, "
+                         f"but it was found in article {article_id!r}")
+    speaker = None
+    if q.speaker is not None:
+        speaker = {f: getattr(q.speaker, f) for f in (*ACTOR_FIELDS, "basis")}
+    return {
+        "id": q.id, "article_id": q.article_id, "sentence_index": q.sentence_index,
+        "text": q.text, "start": q.start, "end": q.end,
+        "spans": [{"start": s, "end": e} for s, e in q.spans], "speaker": speaker,
+        "speaker_text": q.speaker_text, "speech_verb": q.speech_verb,
+        "attribution": q.attribution, "date": _record_date(q.date, f"quote {q.id}: date"),
+    }
+
+
 @dataclass
 class Rows:
     articles: list[dict[str, Any]]
     mentions: list[dict[str, Any]]
     events: dict[str, dict[str, Any]]  # by event id: the last report wins
     reports: dict[tuple[str, str, int], dict[str, Any]]
+    quotes: list[dict[str, Any]] = field(default_factory=list)
 
 
 def _where(article: Article) -> str:
@@ -127,11 +144,13 @@ def build_rows(batch: Sequence[CodedArticle], now: datetime) -> tuple[Rows, list
                 raise _BadRecord("article has an empty id")
             article = _article_row(coded, now)
             events = [_event_row(aid, e) for e in coded.events]
+            quotes = [_quote_row(aid, q) for q in coded.quotes]
         except _BadRecord as ex:
             problems.append(Problem(_where(coded.article), str(ex), "bad-record"))
             continue
         rows.articles.append(article)
         rows.mentions += [_mention_row(aid, m) for m in coded.mentions]
+        rows.quotes += quotes
         for event in events:
             rows.events[event["id"]] = event
             key = (event["id"], aid, event["sentence_index"])

@@ -57,8 +57,23 @@ _SCHEMA_V1 = [
         "at" TIMESTAMP NOT NULL)""",
 ]
 
+# v2: direct quotes with their speaker (coding/quotes.py). Written out in full, not built
+# from helpers shared with v1, so that changing a helper never changes a released step.
+_SCHEMA_V2 = [
+    """CREATE TABLE quotes (
+        id VARCHAR PRIMARY KEY, article_id VARCHAR NOT NULL,
+        sentence_index INTEGER NOT NULL, text VARCHAR NOT NULL,
+        start INTEGER NOT NULL, "end" INTEGER NOT NULL,
+        spans STRUCT(start INTEGER, "end" INTEGER)[] NOT NULL,
+        speaker STRUCT(text VARCHAR, start INTEGER, "end" INTEGER, name VARCHAR, code VARCHAR,
+                       country VARCHAR, sector VARCHAR, role VARCHAR, kb_id VARCHAR,
+                       basis VARCHAR),
+        speaker_text VARCHAR, speech_verb VARCHAR, attribution VARCHAR, date DATE)""",
+    "CREATE INDEX quotes_article ON quotes (article_id)",
+]
+
 # Ordered (version, statements). Never edit a released step: append a new one.
-MIGRATIONS: list[tuple[int, list[str]]] = [(1, _SCHEMA_V1)]
+MIGRATIONS: list[tuple[int, list[str]]] = [(1, _SCHEMA_V1), (2, _SCHEMA_V2)]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 
 # --- Arrow shapes of the rows ``write`` inserts (must match the tables above) ---
@@ -96,3 +111,11 @@ EVENT_ARROW = pa.schema(
        ("confidence", pa.float64()), ("coder", _STR)]
 )
 REPORT_ARROW = pa.schema([("event_id", _STR), ("article_id", _STR), ("sentence_index", _INT)])
+QUOTE_ARROW = pa.schema([
+    ("id", _STR), ("article_id", _STR), ("sentence_index", _INT), ("text", _STR),
+    ("start", _INT), ("end", _INT),
+    ("spans", pa.list_(pa.struct([("start", _INT), ("end", _INT)]))),
+    ("speaker", pa.struct([(f, _INT if f in ("start", "end") else _STR)
+                           for f in (*ACTOR_FIELDS, "basis")])),
+    ("speaker_text", _STR), ("speech_verb", _STR), ("attribution", _STR), ("date", pa.date32()),
+])

