@@ -136,7 +136,7 @@ class Trainer:
                 loss.backward()
                 opt.step()
                 sched.step()
-                total += float(loss) * len(idx)
+                total += loss.item() * len(idx)
             print(f"epoch {epoch + 1}: loss {total / len(order):.3f} ({time.perf_counter() - t0:.0f}s)")
         self.top.eval()
 
