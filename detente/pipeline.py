@@ -24,6 +24,7 @@ from .coding.quotes import QuoteFinder
 from .coding.refine import EventRefiner
 from .config import CODER_VERSION, Settings
 from .dates import DateResolver
+from .errors import ModelError
 from .ingest import read_sources
 from .places import PlaceIndex
 from .types import Article, CodedArticle, Problem, ResolvedArticle
@@ -65,6 +66,8 @@ class Pipeline:
                 resolved = next(self.dates([self._dated(next(self.resolver([parsed])))]))
                 coded = replace(self.coder.code_article(resolved), quotes=self.quotes.find(resolved))
                 yield self.refiner(coded) if self.refiner is not None else coded
+            except ModelError:
+                raise  # a missing or broken model stops the run: every article would fail
             except Exception as exc:  # noqa: BLE001 - one bad article must not stop a batch
                 report(Problem(where=parsed.article.path or parsed.article.id,
                                reason=f"coding failed: {type(exc).__name__}: {exc}", code="internal-error"))

@@ -48,7 +48,8 @@ def read_examples(folder: Path) -> list[dict]:
                 continue
             try:
                 r = json.loads(line)
-                label = plover_class(r["plover"])
+                code = CAMEO.get(str(r.get("cameo")))  # the table decides wherever it has a type
+                label = plover_class(code.plover if code and code.plover else r["plover"])
                 if label not in LABELS:
                     raise ValueError(f"unknown label {r['plover']!r}")
                 for side in ("source", "target"):
