@@ -150,7 +150,7 @@ def _month_or_year(t: str, ref: dt.date) -> Optional[dict]:
         if m["y"]:
             return {"date": dt.date(int(m["y"]), mon, day), "precision": "month", "basis": "explicit"}
         past = dt.date(ref.year, mon, day)
-        if mon > ref.month:
+        if past > ref:  # "in June" or "end-January" said of the past: the last one before the article
             past = dt.date(ref.year - 1, mon, day)
         future = dt.date(ref.year, mon, day)
         if future < ref.replace(day=1):

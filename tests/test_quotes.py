@@ -216,8 +216,9 @@ def test_rewriting_an_article_never_duplicates_its_quotes() -> None:
     with Store(":memory:") as s:
         s.write(batch())
         s.write(batch())
-        s.write([coded("a", [quote("a", 1, "We will respond")], text="Text of a.")] * 2)
         assert len(s.quotes()) == 3
+        s.write([coded("c", [quote("c", 1, "We will respond")])] * 2)  # twice in one batch
+        assert [q["id"] for q in s.quotes(article_id="c")] == ["c-1"]
 
 
 def test_changed_article_replaces_its_quotes() -> None:

@@ -39,7 +39,13 @@ VENUE_NOUNS = {"sideline", "sidelines", "side-line", "side-lines", "margin", "ma
                "meeting", "meetings", "conference", "session", "forum", "talks", "gathering"}
 MAX_PARTIES = 5  # a multilateral meeting is coded as dyads among its first five parties
 ANAPHOR_WINDOW = 8
-MUTUAL_ROOTS = {"03", "04", "05", "06"}  # "X and Y agreed / met / cooperate": with each other  # sentences back an actorless "the talks" may look for its participants
+MUTUAL_ROOTS = {"03", "04", "05", "06"}
+# "demanded / urged / warned / complained that X ...": X is the target
+CLAUSE_TARGET_ROOTS = {"02", "10", "11", "13"}
+# "the journalist's detention", "Navalny's poisoning": the possessor is the one it happened to
+PATIENT_NOUNS = {"arrest", "detention", "imprisonment", "jailing", "killing", "assassination",
+                 "poisoning", "expulsion", "deportation", "abduction", "kidnapping", "execution",
+                 "release", "extradition", "sentencing", "conviction", "indictment", "murder"}  # "X and Y agreed / met / cooperate": with each other  # sentences back an actorless "the talks" may look for its participants
 
 
 @dataclass(frozen=True)
@@ -73,7 +79,7 @@ class EventCoder:
 
     def code_article(self, r: ResolvedArticle) -> CodedArticle:
         doc = r.parsed.doc
-        index = dyads.ActorIndex(doc, r.mentions)
+        index = dyads.ActorIndex(doc, r.mentions, country_of=self.country_of)
         events: list[Event] = []
         dated: set[str] = set()  # ids of events dated by a time expression of their own
         history: list[Candidate] = []
@@ -124,7 +130,9 @@ class EventCoder:
         if not sources and not targets and rule.pos == "NOUN" and rule.symmetric:
             ante = self._antecedent(si, tok, rule, mod, history)
             if ante is not None:  # "the Geneva talks": the talks named before, with their parties
-                sources, targets = list(ante.sources), list(ante.targets)
+                # (the evidence span is the noun that refers to them, as for a pronoun)
+                sources = [dyads.at_token(m, tok) for m in ante.sources]
+                targets = [dyads.at_token(m, tok) for m in ante.targets]
         if not sources:
             return None
         symmetric = rule.symmetric or (not targets and len(sources) > 1 and code[:2] in MUTUAL_ROOTS)
@@ -148,23 +156,34 @@ class EventCoder:
             sources = index.all_at(agent) if agent is not None else []
             targets = [m for m in index.all_at(subj) if m.actor.code] if subj is not None else []
             return sources, targets or self._targets(si, rule, tok, index)
+        if subj is not None and subj.i not in index.by_token and self.lex.rules_for(subj.lemma_.lower(), "NOUN"):
+            return [], []  # "the Moscow talks ended": an event, not an actor, did it
         sources = index.all_at(subj) if subj is not None else []
-        return sources, self._targets(si, rule, tok, index)
+        targets = self._targets(si, rule, tok, index)
+        if not targets and rule.code[:2] in CLAUSE_TARGET_ROOTS:
+            targets = self._clause_subject(tok, index)
+        return sources, targets
+
+    @staticmethod
+    def _clause_subject(tok, index) -> list[Mention]:
+        """"demanded that the United States stop arms sales": who is asked, warned or blamed
+        is the subject of the clause that says what."""
+        for c in dyads.children(tok, "ccomp"):
+            subj, _ = dyads.subject_of(c)
+            if subj is not None and subj.pos_ != "PRON" and dyads.children(c, "nsubj", "nsubjpass"):
+                return [m for m in index.all_at(subj) if m.actor.code]  # ("X insisted they ...": X)
+        return []
 
     def _nominal(self, si: int, rule: TriggerRule, tok, index) -> tuple[list[Mention], list[Mention]]:
-        sources: list[Mention] = []
-        for c in tok.children:
-            if c.dep_ not in ("poss", "compound", "nmod", "amod"):
-                continue
-            for t in c.subtree:  # "the Biden-Putin call": both names hang below the noun
-                m = index.by_token.get(t.i)
-                if m is not None and m not in sources:
-                    sources.append(m)
+        agents = [m for o in dyads.prep_objects(tok, "by") for m in index.all_at(o)]
+        sources, patients = _modifier_actors(tok, index, patient_poss=not dyads.prep_objects(tok, "of") and (
+            bool(agents) or tok.lemma_.lower() in PATIENT_NOUNS))
+        if len(sources) == 1 and sources[0].actor.basis == "metonym" and self._noun_place(tok) is not None:
+            sources = []  # "the Tokyo talks": where they are held, not who holds them
         if "prep:of" not in rule.target:  # "the meeting of X with Y": X is the source
             for o in dyads.prep_objects(tok, "of"):
                 sources += [m for m in index.all_at(o) if m not in sources]
-        for o in dyads.prep_objects(tok, "by"):  # "a visit by Kerry to Moscow"
-            sources += [m for m in index.all_at(o) if m not in sources]
+        sources += [m for m in agents if m not in sources]  # "a visit by Kerry to Moscow"
         if not sources:
             sources = _sibling_agents(tok, index)  # "a visit by Kerry ... and a meeting with Putin"
         light = dyads.light_verb_of(tok)
@@ -174,17 +193,18 @@ class EventCoder:
         participants = _participants(tok, index)  # "a conference involving X, Y and Z"
         if len(participants) > 1 and not sources:
             return participants[:1], participants[1:]
-        if not sources:
-            # "held talks with X" / "after talks with X, Y said": the clause's subject took part
-            verb = light if light is not None else dyads.clause_verb_of(tok)
-            subj, passive = dyads.subject_of(verb) if verb is not None else (None, False)
-            if subj is not None and not passive:
-                sources = index.all_at(subj)
-        targets = self._targets(si, rule, tok, index)
+        targets = patients or self._targets(si, rule, tok, index)
         if not targets and light is not None:
             targets = self._targets(si, rule, light, index)
         if not targets:
             targets = self._stray_targets(si, rule, tok, index)
+        if not sources:
+            # "held talks with X" / "after talks with X, Y said": the clause's subject took part
+            # ("after the talks, Y said" names no party: the talks are the ones named before)
+            verb = light if light is not None else (dyads.clause_verb_of(tok) if targets else None)
+            subj, passive = dyads.subject_of(verb) if verb is not None else (None, False)
+            if subj is not None and not passive:
+                sources = index.all_at(subj)
         if rule.needs_actor_modifier and not (sources or targets):
             return [], []
         if not sources and len(targets) > 1 and rule.symmetric:
@@ -218,9 +238,9 @@ class EventCoder:
         for n in nodes:
             found = [m for m in index.all_at(n) if m.actor.code]
             if not found:  # "sanctions on Russian individuals", "a visit to Sochi"
-                found = [m for m in (self._demonym_actor(si, t) for t in [n, *n.conjuncts]) if m]
+                found = [m for m in (self._demonym_actor(t, index) for t in [n, *n.conjuncts]) if m]
                 if not found and (rule.code in VISIT_CODES or rule.code[:2] in PLACE_TARGET_ROOTS):
-                    found = [m for m in [self._place_actor(si, n)] if m]
+                    found = [m for m in [self._place_actor(n)] if m]
             out += [m for m in found if m not in out]
         return out
 
@@ -236,22 +256,22 @@ class EventCoder:
             return []
         return self._actors_at(si, [c for c in doc[i].children if c.dep_ == "pobj"], rule, index)
 
-    def _demonym_actor(self, si: int, node) -> Optional[Mention]:
+    def _demonym_actor(self, node, index) -> Optional[Mention]:
         """"Russian individuals": no actor the knowledge base knows, but national ones (people
         or bodies in the plural; "the Russian initiative" is not an actor)."""
         if node.tag_ not in ("NNS", "NNPS"):
             return None
         for c in node.children:
-            if c.dep_ in ("amod", "compound", "nmod") and c.ent_type_ in ("NORP", "GPE"):
-                loc = self.country_of(c.text)
-                if loc is not None and loc.country:
-                    return _country_mention(si, node, loc, basis="demonym")
+            if c.dep_ in ("amod", "compound", "nmod"):
+                m = index.demonym(c)
+                if m is not None:
+                    return m
         return None
 
-    def _place_actor(self, si: int, node) -> Optional[Mention]:
+    def _place_actor(self, node) -> Optional[Mention]:
         """"visited Sochi": the country of the place visited."""
         loc = self._place(node)
-        return _country_mention(si, node, self.country_of(loc.country) or loc, basis="place") \
+        return dyads.country_mention(node, self.country_of(loc.country) or loc, basis="place") \
             if loc is not None and loc.country else None
 
     def _antecedent(self, si: int, tok, rule: TriggerRule, mod: str,
@@ -346,9 +366,9 @@ class EventCoder:
             loc = self._place_under(obj, depth=0)
             if loc is not None:
                 return loc
-        if cand.code in VISIT_CODES or cand.code == "036":  # "visited Sochi", "invited X to Moscow"
+        if cand.code in ("042", "036"):  # "visited Sochi", "invited X to Moscow"
             for t in cand.targets:
-                loc = self._place(tok.doc[t.head]) if cand.code in VISIT_CODES and t.tok_end - t.tok_start <= 3 else None
+                loc = self._place(tok.doc[t.head]) if cand.code == "042" and t.tok_end - t.tok_start <= 3 else None
                 if loc is not None:
                     return loc
             for o in dyads.prep_objects(tok, "to") + [o for d in dyads.children(tok, "dobj")
@@ -359,7 +379,12 @@ class EventCoder:
         return None
 
     def _noun_place(self, tok) -> Optional[Location]:
-        """"the Geneva talks": a place name modifying the event noun."""
+        """"the Geneva talks": a place name modifying the event noun (not two of them: "the
+        Washington-Moscow talks" are between the two)."""
+        names = [t for c in tok.children if c.dep_ in ("compound", "nmod")
+                 for t in c.subtree if t.pos_ == "PROPN" and t.ent_iob_ != "I"]  # one per name
+        if len(names) > 1:
+            return None
         for c in tok.children:
             if c.dep_ in ("compound", "nmod") and c.pos_ == "PROPN" and c.ent_type_ in ("GPE", "LOC", "FAC"):
                 loc = self._place(c)
@@ -404,14 +429,24 @@ def _venue(noun) -> bool:
     return noun.lower_ in VENUE_NOUNS or words.lower() in VENUE_NOUNS
 
 
-def _country_mention(si: int, node, loc: Location, basis: str) -> Mention:
-    span = node.doc[node.i:node.i + 1]
-    for e in node.doc.ents:
-        if e.start <= node.i < e.end:
-            span = e
-    actor = Actor(text=span.text, start=span.start_char, end=span.end_char, name=loc.name,
-                  code=loc.country, country=loc.country, kb_id=f"country:{loc.country}", basis=basis)
-    return Mention(sentence_index=si, tok_start=span.start, tok_end=span.end, head=node.i, actor=actor)
+def _modifier_actors(noun, index, patient_poss: bool) -> tuple[list[Mention], list[Mention]]:
+    """Actors named in an event noun's modifiers: "the Biden-Putin call", "his call", "an
+    Israeli airstrike"; with ``patient_poss`` the possessor is the one the event happened to
+    ("the journalist's detention by Russia"). Returns (doers, patients)."""
+    doers: list[Mention] = []
+    patients: list[Mention] = []
+    for c in noun.children:
+        if c.dep_ not in ("poss", "compound", "nmod", "amod"):
+            continue
+        if c.dep_ == "poss" and c.pos_ == "PRON":
+            found = [m for m in index.all_at(c) if m.actor.code]
+        else:  # both names of "the Biden-Putin call" hang below the noun
+            found = [index.by_token[t.i] for t in c.subtree if t.i in index.by_token]
+        if not found and c.dep_ == "amod":
+            found = [m for m in [index.demonym(c)] if m]
+        bucket = patients if c.dep_ == "poss" and patient_poss else doers
+        bucket += [m for m in dict.fromkeys(found) if m not in bucket]
+    return doers, patients
 
 
 def _definite(noun) -> bool:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Callable, Iterable, Optional, Sequence
 
-from ..types import Mention
+from ..types import Actor, Location, Mention
 
 SUBJ = {"nsubj", "csubj"}
 PASSIVE_SUBJ = {"nsubjpass", "csubjpass"}
@@ -33,9 +33,11 @@ COMMITTING_VERBS = {"threaten", "promise", "pledge", "vow", "decide", "agree", "
 LIGHT_VERBS = {"hold", "have", "make", "conduct", "host", "attend", "place", "pay", "begin",
                "resume", "start", "impose", "announce", "issue", "launch", "convene", "continue",
                "open", "join", "conclude", "complete", "stage", "organize", "organise", "chair",
-               "co-chair", "initiate", "undertake", "extend", "introduce", "slap", "levy"}
+               "co-chair", "initiate", "undertake", "extend", "introduce", "slap", "levy",
+               "postpone", "delay", "reschedule", "cancel", "scrap"}
 # "engaged in talks", "took part in the meeting": the verb's subject takes part in the event
-PARTICIPATION_VERBS = {"engage", "participate", "take", "join", "enter", "involve"}
+PARTICIPATION = {("engage", "in"), ("participate", "in"), ("take", "in"), ("join", "in"),
+                 ("enter", "into"), ("involve", "in"), ("go", "on"), ("embark", "on")}
 # "the two leaders", "both sides": a group the discourse has just named
 GROUP_PERSON_NOUNS = {"leader", "president", "minister", "counterpart", "man", "diplomat",
                       "statesman", "premier", "head", "envoy", "chief", "official"}
@@ -54,8 +56,10 @@ QUOTE_MARKS = set("\"“”‘’'«»")
 class ActorIndex:
     """Token -> mention lookups for one article."""
 
-    def __init__(self, doc, mentions: Sequence[Mention]) -> None:
+    def __init__(self, doc, mentions: Sequence[Mention],
+                 country_of: Optional[Callable[[str], Optional[Location]]] = None) -> None:
         self.doc = doc
+        self.country_of = country_of  # demonym -> country ("Japanese" -> Japan), when known
         self.mentions = [m for m in mentions if m.actor.code or m.actor.name]
         self.by_token: dict[int, Mention] = {}
         for m in self.mentions:
@@ -67,14 +71,17 @@ class ActorIndex:
         if tok is None:
             return None
         if tok.i in self.by_token:
-            return self.by_token[tok.i]
+            m = self.by_token[tok.i]
+            # "Iranian nuclear scientist Mohsen Fakhrizadeh": a name the knowledge base does
+            # not know, described by a national modifier that it does
+            return m if m.actor.code else (self._coded_modifier(tok, m) or m)
         pron = self._pronoun(tok)
         if pron is not None:
-            return _at_token(pron, tok)
+            return at_token(pron, tok)
         if tok.lower_ in ("latter", "former") and any(c.lower_ == "the" for c in tok.children):
             pair = self._last_two(tok, "person")  # "the latter visited Sochi": the second of two
             if pair:
-                return _at_token(pair[-1] if tok.lower_ == "latter" else pair[0], tok)
+                return at_token(pair[-1] if tok.lower_ == "latter" else pair[0], tok)
             return None
         best, depth = None, 99
         for t in _shallow_subtree(tok, max_depth=3):
@@ -99,7 +106,7 @@ class ActorIndex:
         appos = children(tok, "appos")
         if appos and tok.i not in self.by_token:  # "Presidents Joe Biden and Vladimir Putin"
             return self.all_at(appos[0])
-        conjuncts = list(getattr(tok, "conjuncts", ()))
+        conjuncts = _one_list(tok)
         listed = _listed_by_name(tok, conjuncts)
         if listed:
             found = [m for m in (self.at(t) for t in listed) if m is not None]
@@ -124,12 +131,31 @@ class ActorIndex:
                 continue
             found: list[Mention] = []
             for t in [c, *c.conjuncts]:
-                m = self.by_token.get(t.i)
+                m = self.by_token.get(t.i) or self.demonym(t)
                 if m is not None and m.actor.code and m not in found:
                     found.append(m)
             if len({m.actor.country or m.actor.code for m in found}) >= 2:
                 return [_with_sector(m, sector) for m in found]
         return []
+
+    def _coded_modifier(self, tok, named: Mention) -> Optional[Mention]:
+        for t, _ in _shallow_subtree(tok, max_depth=2):
+            if t.dep_ not in ("compound", "amod", "nmod") or t.i in range(named.tok_start, named.tok_end):
+                continue
+            m = self.by_token.get(t.i)
+            if m is not None and m.actor.code and not is_person(m):
+                return m
+            m = self.demonym(t)
+            if m is not None:
+                return m
+        return None
+
+    def demonym(self, tok) -> Optional[Mention]:
+        """A national adjective the actor resolver left alone ("Japanese [and Korean officials]")."""
+        if self.country_of is None or tok.ent_type_ not in ("NORP", "GPE"):
+            return None
+        loc = self.country_of(tok.text)
+        return country_mention(tok, loc, "demonym") if loc is not None and loc.country else None
 
     def _of_group(self, tok) -> list[Mention]:
         """"the foreign ministers of Germany, France and Russia": one actor per country."""
@@ -153,7 +179,7 @@ class ActorIndex:
         if kind is None or not counted:
             return []
         pair = self._last_two(tok, kind)
-        return [_at_token(m, tok) for m in pair] if len(pair) == 2 else []
+        return [at_token(m, tok) for m in pair] if len(pair) == 2 else []
 
     def _last_two(self, tok, kind: str, max_gap: int = 150) -> list[Mention]:
         """The last two distinct actors (persons when ``kind`` is "person") before ``tok``."""
@@ -204,7 +230,7 @@ class ActorIndex:
             if m.tok_start >= start and m.actor.code:
                 seen[m.actor.kb_id or m.actor.code] = m
         last = list(seen.values())[-2:]
-        return [_at_token(m, tok) for m in last] if len(last) == 2 else []
+        return [at_token(m, tok) for m in last] if len(last) == 2 else []
 
     def _speaker(self, tok) -> Optional[Mention]:
         """"I"/"we": the subject of a speech verb in the same sentence ("he added": the person
@@ -243,7 +269,7 @@ class ActorIndex:
             low = subj.lower_
             kind = "person" if low in PERSON_PRONOUNS else "group" if low in THING_PRONOUNS else None
             found = antecedent(self.mentions, subj.i, kind, skip) if kind else None
-            return (_at_token(found, subj) if found is not None else None), subj
+            return (at_token(found, subj) if found is not None else None), subj
         if subj.i in self.by_token:
             return self.by_token[subj.i], subj
         for t, _ in _shallow_subtree(subj, max_depth=3):
@@ -285,6 +311,29 @@ def antecedent(mentions: Sequence[Mention], before: int, kind: str = "any",
     return best
 
 
+def country_mention(tok, loc: Location, basis: str) -> Mention:
+    """A country as an actor, found through the place gazetteer (a demonym, a place visited)."""
+    span = next((e for e in tok.doc.ents if e.start <= tok.i < e.end), tok.doc[tok.i:tok.i + 1])
+    actor = Actor(text=span.text, start=span.start_char, end=span.end_char, name=loc.name,
+                  code=loc.country, country=loc.country, kb_id=f"country:{loc.country}", basis=basis)
+    si = sum(1 for s in tok.doc.sents if s.start <= tok.i) - 1
+    return Mention(sentence_index=si, tok_start=span.start, tok_end=span.end, head=tok.i, actor=actor)
+
+
+def _one_list(tok) -> list:
+    """The conjuncts of ``tok`` in one list: "X, Y and Z" ends at "and Z" ("between Chile and
+    Peru, Brazil and Argentina said": the parser may chain the next subject on)."""
+    out = []
+    for t in sorted(getattr(tok, "conjuncts", ()), key=lambda t: t.i):
+        if t.i < tok.i:
+            continue
+        out.append(t)
+        before = tok.doc[t.left_edge.i - 1] if t.left_edge.i > 0 else None
+        if before is not None and before.pos_ == "CCONJ":
+            break
+    return out
+
+
 def _opens_with_quote(sent) -> bool:
     first = next((t for t in sent if not t.is_space), None)
     return first is not None and first.text[:1] in QUOTE_MARKS
@@ -306,7 +355,7 @@ def _with_sector(m: Mention, sector: Optional[str]) -> Mention:
     return replace(m, actor=replace(a, code=a.country + sector, sector=sector))
 
 
-def _at_token(m: Mention, tok) -> Mention:
+def at_token(m: Mention, tok) -> Mention:
     """The antecedent's actor, with the evidence span of the pronoun that refers to it."""
     actor = replace(m.actor, text=tok.text, start=tok.idx, end=tok.idx + len(tok.text))
     return replace(m, tok_start=tok.i, tok_end=tok.i + 1, head=tok.i, actor=actor)
@@ -342,10 +391,12 @@ def subject_of(verb) -> tuple[Optional[object], bool]:
     logical subject of the lower verb, so it is not reported as passive.
     """
     t = verb
+    # "when asked if X ..., Y replied": a bare participle clause is passive; Y was asked
+    reduced = verb.tag_ == "VBN" and verb.dep_ in ("advcl", "acl") and not children(verb, "aux", "auxpass")
     for _ in range(5):
         subj = children(t, *SUBJ)
         if subj:
-            return subj[0], False
+            return subj[0], reduced and t is not verb
         psubj = children(t, *PASSIVE_SUBJ)
         if psubj:
             return psubj[0], t is verb
@@ -395,9 +446,11 @@ def governs_lemma(tok, lemmas: frozenset[str], depth: int = 2) -> bool:
     """True when a word with one of ``lemmas`` hangs below ``tok`` (or is its head, for nouns)."""
     if not lemmas:
         return True
-    for t, _ in _shallow_subtree(tok, max_depth=depth):
+    for t, d in _shallow_subtree(tok, max_depth=depth):
         if t is not tok and t.lemma_.lower() in lemmas:
             return True
+        if d == depth and any(c.dep_ == "compound" and c.lemma_.lower() in lemmas for c in t.children):
+            return True  # "accused X of war crimes": a compound of the word two levels down
     head = tok.head
     if tok.pos_ in ("NOUN", "PROPN") and head is not tok and head.lemma_.lower() in lemmas:
         return True
@@ -428,10 +481,10 @@ def light_verb_of(noun) -> Optional[object]:
         return t.head
     if t.dep_ == "conj" and t.head.pos_ in ("NOUN", "PROPN"):
         return light_verb_of(t.head)  # "held a meeting and a press conference"
-    if t.dep_ == "pobj" and t.head.dep_ == "prep" and t.head.lower_ in ("in", "into"):
+    if t.dep_ == "pobj" and t.head.dep_ == "prep" and t.head.lower_ in ("in", "into", "on"):
         verb = t.head.head
         if verb.lower_ == "part" and verb.head.pos_ == "VERB":
             verb = verb.head  # "took part in talks"
-        if verb.pos_ in ("VERB", "AUX") and verb.lemma_.lower() in PARTICIPATION_VERBS:
+        if verb.pos_ in ("VERB", "AUX") and (verb.lemma_.lower(), t.head.lower_) in PARTICIPATION:
             return verb
     return None

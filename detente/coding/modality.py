@@ -13,11 +13,14 @@ FUTURE_AUX = {"will", "shall", "'ll", "wo"}
 MODAL_AUX = {"could", "might", "may", "would", "should", "must", "can", "ca"}
 PLANNED_MODIFIERS = {"upcoming", "next", "planned", "proposed", "forthcoming", "future", "possible",
                      "potential", "expected", "scheduled"}
+# "the talks were cancelled" did not happen; "were postponed" are still to happen
+CANCELLING_VERBS = {"cancel", "scrap", "abandon", "scuttle"}
+POSTPONING_VERBS = {"postpone", "delay", "reschedule", "defer", "push"}
 # "a meeting will take place / is expected / cannot be ruled out": verbs that say whether the
 # event their subject names happens; their tense and modals are the event's
 OCCURRENCE_VERBS = {"take", "happen", "occur", "hold", "go", "rule", "expect", "schedule", "plan",
                     "set", "slate", "begin", "start", "resume", "come", "proceed", "continue",
-                    "convene", "materialize", "materialise", "cancel", "postpone", "call"}
+                    "convene", "materialize", "materialise", "call", *CANCELLING_VERBS, *POSTPONING_VERBS}
 SCHEDULE_PARTICIPLES = {"set", "schedule", "plan", "slate", "due", "expect"}
 # "the US announced that it would provide ...": "would" is the future of the report, not a condition
 REPORTING_HEADS = {"say", "announce", "tell", "confirm", "state", "declare", "add", "report",
@@ -107,22 +110,34 @@ def _clause_head(verb):
     return head
 
 
-def modality(trigger) -> str:
-    if trigger.dep_ == "conj" and trigger.pos_ in ("VERB", "AUX") and not _aux(trigger) \
-            and trigger.head.pos_ in ("VERB", "AUX"):
-        return modality(trigger.head)  # "must have asked X and blamed Y": blamed shares the modal
-    verb = _event_verb(trigger)
+def _said_of_the_event(trigger, verb) -> Optional[str]:
+    """Conditions, ruling out, cancelling and negation, which outrank tense and modals."""
     if in_conditional(trigger):
         return "hypothetical"
     if verb.lemma_.lower() == "rule" and any(c.lower_ == "out" for c in verb.children):
         # "a meeting cannot be ruled out" is possible; "ruled out a meeting" is not happening
         return "hypothetical" if _negated(verb) else "negated"
     if trigger.pos_ in ("NOUN", "PROPN") and trigger.dep_ in ("nsubj", "nsubjpass") \
-            and _aux(trigger.head) & {"would", "could", "might"}:
-        return "hypothetical"  # "an invasion of Taiwan would be catastrophic"
+            and _aux(trigger.head) & {"would", "could", "might"} \
+            and not any(c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in trigger.children):
+        return "hypothetical"  # "an invasion of Taiwan would be catastrophic" (not "the meeting
+        # could be a turning point": a known event)
+    if verb is not trigger and verb.lemma_.lower() in CANCELLING_VERBS | POSTPONING_VERBS:
+        return "negated" if verb.lemma_.lower() in CANCELLING_VERBS else "planned"
     if _negated(verb) or _negated(trigger) or any(
             c.dep_ == "det" and c.lower_ == "no" for c in trigger.children):
         return "negated"
+    return None
+
+
+def modality(trigger) -> str:
+    if trigger.dep_ == "conj" and trigger.pos_ in ("VERB", "AUX") and not _aux(trigger) \
+            and trigger.head.pos_ in ("VERB", "AUX"):
+        return modality(trigger.head)  # "must have asked X and blamed Y": blamed shares the modal
+    verb = _event_verb(trigger)
+    said = _said_of_the_event(trigger, verb)
+    if said is not None:
+        return said
     head = _clause_head(verb)
     if head is not None and (head.lemma_ in NEGATING_HEADS or (verb.dep_ in ("xcomp", "pcomp") and _negated(head))):
         return "negated"  # "refrained from blaming", "did not agree to meet"
