@@ -18,7 +18,7 @@ from .actors.infer import infer_date
 from .actors.kb import KnowledgeBase, load_kb
 from .actors.resolve import ActorResolver
 from .coding.coder import EventCoder
-from .coding.classifier import HEAD_PATH, default_classifier
+from .coding.classifier import default_classifier
 from .coding.lexicon import Lexicon, load_lexicon
 from .coding.quotes import QuoteFinder
 from .coding.refine import EventRefiner
@@ -53,7 +53,7 @@ class Pipeline:
         resolver = ActorResolver(kb, NameIndex(kb, nlp_mod.make_tokenizer(nlp)))
         coder = EventCoder(lexicon, CODER_VERSION, reresolve=resolver.resolve_on, locate=PlaceIndex())
         parser = nlp_mod.Parser(nlp, batch_size=settings.batch_size, n_process=settings.n_process)
-        refiner = EventRefiner(default_classifier, lexicon.codes) if settings.classifier and HEAD_PATH.exists() else None
+        refiner = EventRefiner(default_classifier, lexicon.codes) if settings.classifier else None
         return cls(settings, parser, kb, lexicon, resolver, DateResolver(), coder, refiner,
                    quotes=QuoteFinder(reresolve=resolver.resolve_on))
 

@@ -127,7 +127,7 @@ def test_classify_command_reads_jsonl_and_reports_bad_lines(detente, tmp_path):
              json.dumps({"id": "d", "text": CLEAR_CASES[2][0], "source": CLEAR_CASES[2][1],
                          "target": CLEAR_CASES[2][2]})]
     src.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    res = detente("classify", str(src))
+    res = detente("classify", str(src), cwd=tmp_path)
     assert res.returncode == 3, res.stderr
     rows = [json.loads(x) for x in res.stdout.splitlines()]
     assert [r["id"] for r in rows] == ["a", "d"]
