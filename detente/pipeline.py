@@ -65,7 +65,7 @@ class Pipeline:
             try:
                 resolved = next(self.dates([self._dated(next(self.resolver([parsed])))]))
                 coded = replace(self.coder.code_article(resolved), quotes=self.quotes.find(resolved))
-                yield self.refiner(coded) if self.refiner is not None else coded
+                yield self.refiner(coded, resolved.parsed.doc) if self.refiner is not None else coded
             except ModelError:
                 raise  # a missing or broken model stops the run: every article would fail
             except Exception as exc:  # noqa: BLE001 - one bad article must not stop a batch

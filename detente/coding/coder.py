@@ -521,7 +521,7 @@ def _outermost(cands: list[Candidate]) -> list[Candidate]:
     for c in cands:
         t = c.tok
         for _ in range(4):
-            if t.dep_ not in NESTING_DEPS or t.head is t:
+            if t.dep_ not in NESTING_DEPS or t.head.i == t.i:
                 break
             if t.dep_ == "conj" and t.pos_ in ("VERB", "AUX"):
                 break  # "met X and signed Y": two events
@@ -549,7 +549,7 @@ def _time_owners(doc, times: list[TimeExpression], triggers: set[int]) -> dict[i
     for t in times:
         node = doc[t.tok_start:t.tok_end].root.head
         for _ in range(6):
-            if node.pos_ in ("VERB", "AUX") or node.i in triggers or node.head is node:
+            if node.pos_ in ("VERB", "AUX") or node.i in triggers or node.head.i == node.i:
                 break
             node = node.head
         owners.setdefault(node.i, t)
@@ -595,7 +595,7 @@ def _climb_time(node, owners: dict[int, TimeExpression]) -> Optional[TimeExpress
     for _ in range(8):
         if node.i in owners:
             return owners[node.i]
-        if node.head is node:
+        if node.head.i == node.i:
             break
         node = node.head
     return None

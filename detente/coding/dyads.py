@@ -212,7 +212,7 @@ class ActorIndex:
         """"The US warned that it would impose sanctions": "it" in what a country or body
         says is the country or body that says it."""
         verb = tok.head
-        while verb.dep_ in ("xcomp", "conj") and verb.head is not verb:
+        while verb.dep_ in ("xcomp", "conj") and verb.head.i != verb.i:
             verb = verb.head
         head = verb.head
         if verb.dep_ != "ccomp" or not (is_speech_verb(head) or head.lemma_.lower() in COMMITTING_VERBS):
@@ -409,10 +409,10 @@ def subject_of(verb) -> tuple[Optional[object], bool]:
                 return obj[0], False  # "kept Russia from joining": Russia joins
             t = up
             continue
-        if t.dep_ in ("xcomp", "conj", "advcl", "pcomp", "acomp") and t.head is not t:
+        if t.dep_ in ("xcomp", "conj", "advcl", "pcomp", "acomp") and t.head.i != t.i:
             t = t.head
             continue
-        if t.dep_ == "acl" and t.head.dep_ in ("dobj", "attr") and t.head.head is not t.head:
+        if t.dep_ == "acl" and t.head.dep_ in ("dobj", "attr") and t.head.head.i != t.head.i:
             t = t.head.head  # "released a statement calling on X": the releaser calls
             continue
         stranded = _stranded_subject(t)

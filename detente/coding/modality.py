@@ -51,7 +51,7 @@ def in_conditional(tok) -> bool:
     for _ in range(4):
         if any(m.dep_ == "mark" and m.lower_ in ("if", "unless", "whether") for m in t.children):
             return True
-        if t.head is t:
+        if t.head.i == t.i:
             break
         t = t.head
     return False
@@ -105,7 +105,7 @@ def _clause_head(verb):
     if verb.dep_ not in ("xcomp", "pcomp", "ccomp", "advcl", "acl"):
         return None
     head = verb.head
-    if head.pos_ == "ADP" and head.dep_ == "prep" and head.head is not head:
+    if head.pos_ == "ADP" and head.dep_ == "prep" and head.head.i != head.i:
         head = head.head
     return head
 
@@ -146,7 +146,7 @@ def modality(trigger) -> str:
             and head.lemma_.lower() in REPORTING_HEADS:
         return "planned"  # "announced that it would provide": the future of the report
     up = verb
-    while up.dep_ in ("xcomp", "acomp", "pcomp") and up.head is not up:  # "will be interested to cooperate"
+    while up.dep_ in ("xcomp", "acomp", "pcomp") and up.head.i != up.i:  # "will be interested to cooperate"
         up = up.head
         aux |= _aux(up)
     if aux & MODAL_AUX or (head is not None and head.lemma_ in HYPOTHETICAL_HEADS):

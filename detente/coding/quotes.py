@@ -417,7 +417,7 @@ def _speech_date(doc, verb, times: Iterable[TimeExpression]) -> Optional[str]:
             continue
         node = doc[t.tok_start:t.tok_end].root.head
         for _ in range(4):
-            if node.i == verb.i or node.pos_ in ("VERB", "AUX") or node.head is node:
+            if node.i == verb.i or node.pos_ in ("VERB", "AUX") or node.head.i == node.i:
                 break
             node = node.head
         if node.i == verb.i:

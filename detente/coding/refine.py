@@ -9,7 +9,10 @@ sentence and
 - drop the event when it is confident nothing happened between them
   ("such meetings bring the temperature down");
 - recode it when it is confident the type is another one and gives the rule's
-  type almost no weight ("X rebuffed Y's offer" matched as an offer);
+  type almost no weight ("X rebuffed Y's offer" matched as an offer) -- but
+  only for a trigger in the sentence's main clause: the classifier reads the
+  sentence's main event, so its verdict says nothing about a call mentioned in
+  "days after a telephone conversation with Putin, X imposed sanctions";
 - otherwise keep the rule's code, with a confidence that blends both readings.
 
 Events that end up identical in one sentence (same source, target and code)
@@ -29,6 +32,7 @@ DROP_AT = 0.75  # P(NONE) above which a rule event is dropped
 RECODE_AT = 0.6  # P(other type) above which ...
 RULE_FLOOR = 0.1  # ... and P(rule's type) below which the event is recoded
 KEEP_MODALITY = {"hypothetical", "negated"}  # the classifier reads types, not modality
+SUBORDINATE = {"advcl", "acl", "relcl", "prep", "pobj", "pcomp", "npadvmod", "appos", "csubj"}
 
 
 class EventRefiner:
@@ -43,13 +47,15 @@ class EventRefiner:
             self._classifier = self._load()
         return self._classifier
 
-    def __call__(self, coded: CodedArticle) -> CodedArticle:
+    def __call__(self, coded: CodedArticle, doc=None) -> CodedArticle:
+        """``doc`` (the article's parse) tells which triggers are in a main clause;
+        without it no event is recoded."""
         if not coded.events:
             return coded
         verdicts = self.classifier.classify([_pair(e) for e in coded.events])
         kept: dict[tuple, Event] = {}
         for ev, v in zip(coded.events, verdicts):
-            new = self._refine(ev, v)
+            new = self._refine(ev, v, doc is not None and _main_clause(doc, ev))
             if new is None:
                 continue
             key = (new.sentence_index, new.source.start, new.source.code,
@@ -58,12 +64,12 @@ class EventRefiner:
                 kept[key] = new
         return replace(coded, events=tuple(kept.values()))
 
-    def _refine(self, ev: Event, v) -> Optional[Event]:
+    def _refine(self, ev: Event, v, main: bool) -> Optional[Event]:
         rule_type = plover_class(ev.plover)
         p_rule = v.probs.get(rule_type, 0.0) if rule_type else v.probs.get("STATEMENT", 0.0)
         if v.label == "NONE" and v.probability >= DROP_AT and ev.modality not in KEEP_MODALITY:
             return None
-        if (v.plover != rule_type and v.plover_probability >= RECODE_AT and p_rule < RULE_FLOOR
+        if (main and v.plover != rule_type and v.plover_probability >= RECODE_AT and p_rule < RULE_FLOOR
                 and v.cameo in self.codes):
             info = self.codes[v.cameo]
             return replace(ev, cameo=info.code, cameo_root=info.root, plover=info.plover,
@@ -75,3 +81,17 @@ class EventRefiner:
 
 def _pair(ev: Event) -> Pair:
     return Pair(ev.sentence, ev.source.text, ev.target.text if ev.target else None)
+
+
+def _main_clause(doc, ev: Event) -> bool:
+    """Is the trigger on the main line of its sentence (root, complements, conjuncts)
+    rather than inside an adverbial, relative or prepositional phrase?"""
+    span = doc.char_span(ev.trigger.start, ev.trigger.end, alignment_mode="expand")
+    if span is None or not len(span):
+        return False
+    tok = span.root
+    while tok.head.i != tok.i:
+        if tok.dep_ in SUBORDINATE:
+            return False
+        tok = tok.head
+    return True
