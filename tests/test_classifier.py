@@ -86,17 +86,19 @@ def test_an_unreadable_head_file_says_how_to_rebuild(tmp_path):
 # --- the shipped head -------------------------------------------------------------------------
 
 CLEAR_CASES = [  # written for this test; one obvious reading each
+    ("Moscow recalled its ambassador from Tallinn after Estonia expelled a Russian diplomat.",
+     "Moscow", "Tallinn", "SANCTION"),
     ("Artillery units of the Azerbaijani army shelled Armenian villages overnight, killing four.",
      "the Azerbaijani army", "Armenian villages", "ASSAULT"),
     ("The foreign ministers of Peru and Chile held talks in Lima on Tuesday about their maritime border.",
      "Peru", "Chile", "CONSULT"),
     ("The European Union imposed sanctions on twelve Belarusian officials over the crackdown.",
-     "The European Union", "twelve Belarusian officials", "SANCTION"),
+     "The European Union", "twelve Belarusian officials", "COERCE"),  # 163: COERCE in the PLOVER table
     ("Police in Nairobi arrested the opposition leader at his home before dawn.",
      "Police in Nairobi", "the opposition leader", "COERCE"),
     ("Thousands of teachers marched on parliament in Bucharest to protest against the government's pay freeze.",
      "Thousands of teachers", "the government", "PROTEST"),
-    ("Japan will send 50 tonnes of medical supplies and tents to earthquake survivors in Morocco.",
+    ("Japan flew 50 tonnes of medical supplies and tents to earthquake survivors in Morocco.",
      "Japan", "earthquake survivors in Morocco", "AID"),
     ("The UN Secretary-General urged both sides to agree to an immediate humanitarian pause.",
      "The UN Secretary-General", "both sides", "REQUEST"),
