@@ -9,12 +9,12 @@ TORCH_INDEX ?=
 
 .PHONY: demo test install bench clean
 
+# torch (CPU build) goes in first, so that nothing pulls the CUDA build (several GB);
+# where the index has no CPU build: make test TORCH_INDEX=--index-url=https://download.pytorch.org/whl/cpu
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "need $(PYTHON) (Python 3.11)"; exit 1; }
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	# torch first, so that nothing pulls the CUDA build (several GB); elsewhere set
-	# TORCH_INDEX=--index-url=https://download.pytorch.org/whl/cpu
 	$(BIN)/python -m pip install --quiet $(TORCH_INDEX) torch==2.13.0
 	$(BIN)/python -m pip install --quiet -e ".[test,train]"
 	touch $(STAMP)
