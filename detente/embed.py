@@ -14,7 +14,7 @@ switched off.
 from __future__ import annotations
 
 import os
-from typing import Mapping, Sequence
+from typing import Mapping, Optional, Sequence
 
 import numpy as np
 
@@ -38,13 +38,19 @@ class PairEncoder:
         return self.tokenizer(list(firsts), list(seconds), truncation="only_second",
                               max_length=MAX_TOKENS, padding=True, return_tensors="pt")
 
-    def load_layers(self, tensors: Mapping[str, np.ndarray]) -> None:
-        """Replace weights by name (e.g. ``encoder.layer.5.output.dense.weight``)."""
+    def load_layers(self, tensors: Mapping[str, np.ndarray],
+                    deltas: Optional[Mapping[str, tuple[np.ndarray, np.ndarray]]] = None) -> None:
+        """Replace tensors by name (``encoder.layer.5.output.LayerNorm.weight``) and add
+        low-rank changes ``B @ A`` to weights (``encoder.layer.5.output.dense.weight``)."""
         state = self.model.state_dict()
-        unknown = [k for k in tensors if k not in state]
+        deltas = deltas or {}
+        unknown = [k for k in [*tensors, *deltas] if k not in state]
         if unknown:
             raise ModelError(f"fine-tuned weights do not fit the model: {unknown[:3]}")
-        update = {k: self.torch.from_numpy(np.asarray(v, dtype=np.float32)) for k, v in tensors.items()}
+        f32 = lambda a: np.asarray(a, dtype=np.float32)  # noqa: E731
+        update = {k: self.torch.from_numpy(f32(v)) for k, v in tensors.items()}
+        for k, (B, A) in deltas.items():
+            update[k] = state[k] + self.torch.from_numpy(f32(B) @ f32(A))
         self.model.load_state_dict(update, strict=False)
 
     def encode(self, firsts: Sequence[str], seconds: Sequence[str]) -> np.ndarray:

