@@ -11,8 +11,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from detente.coding.classifier import (LABELS, PENTA, PLOVER_TYPES, EventClassifier, Pair,
-                                       plover_class, question)
+from detente.coding.classifier import LABELS, PENTA, PLOVER_TYPES, EventClassifier, Pair, question
+from detente.coding.plover import plover_class
 from detente.errors import ModelError
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -26,7 +26,7 @@ from ..types import (Actor, CodedArticle, Event, Location, Mention, ResolvedArti
 from . import dyads
 from .lexicon import Lexicon, TriggerRule
 from .modality import conditional_clause, is_generic, modality, reduced_relative
-from .reports import merge_reports, most_specific
+from .reports import MUTUAL_ROOTS, merge_reports, most_specific
 
 Reresolve = Callable[[Mention, Optional[str]], Actor]
 Locate = Callable[[str], Optional[Location]]
@@ -39,7 +39,6 @@ VENUE_NOUNS = {"sideline", "sidelines", "side-line", "side-lines", "margin", "ma
                "meeting", "meetings", "conference", "session", "forum", "talks", "gathering"}
 MAX_PARTIES = 5  # a multilateral meeting is coded as dyads among its first five parties
 ANAPHOR_WINDOW = 8
-MUTUAL_ROOTS = {"03", "04", "05", "06"}
 # "demanded / urged / warned / complained that X ...": X is the target
 CLAUSE_TARGET_ROOTS = {"02", "10", "11", "13"}
 # "the journalist's detention", "Navalny's poisoning": the possessor is the one it happened to

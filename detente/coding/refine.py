@@ -25,8 +25,9 @@ from dataclasses import replace
 from typing import Callable, Optional
 
 from ..types import CodedArticle, Event
-from .classifier import EventClassifier, Pair, plover_class
+from .classifier import EventClassifier, Pair
 from .lexicon import CameoCode
+from .plover import plover_class
 
 DROP_AT = 0.75  # P(NONE) above which a rule event is dropped
 RECODE_AT = 0.6  # P(other type) above which ...

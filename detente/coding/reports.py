@@ -23,7 +23,7 @@ from typing import Optional
 from ..types import Actor, Event
 
 PRECISION_RANK = {"day": 3, "month": 2, "year": 1, None: 0}
-MUTUAL_ROOTS = {"03", "04", "05", "06"}
+MUTUAL_ROOTS = {"03", "04", "05", "06"}  # done with each other: intent, consult, diplomatic and material cooperation
 
 
 def _who(a: Optional[Actor]) -> str:

@@ -13,23 +13,10 @@ from dataclasses import dataclass
 from typing import Literal, Mapping, Optional
 
 from ..coding.lexicon import CameoCode
+from ..coding.plover import PLOVER_PENTA, PLOVER_TYPES, plover_type  # noqa: F401 - re-exported
 
 Scheme = Literal["cameo", "plover"]
 
-# The 15 PLOVER types scored here, cooperative to conflictual, each with its 5-way class.
-PLOVER_PENTA: dict[str, int] = {
-    "AGREE": 1, "CONSULT": 1, "SUPPORT": 1,
-    "COOPERATE": 2, "AID": 2, "YIELD": 2,
-    "REQUEST": 3, "ACCUSE": 3, "REJECT": 3, "THREATEN": 3,
-    "PROTEST": 4, "SANCTION": 4, "MOBILIZE": 4, "COERCE": 4, "ASSAULT": 4,
-}
-PLOVER_TYPES: tuple[str, ...] = tuple(PLOVER_PENTA)
-PLOVER_ALIASES: dict[str, str] = {
-    "CONCEDE": "YIELD", "RETREAT": "YIELD",
-    "DEMAND": "REQUEST",
-    "DISAPPROVE": "ACCUSE", "INVESTIGATE": "ACCUSE",
-    "FIGHT": "ASSAULT",
-}
 # 5-way ("penta") classes: 0 statement, 1 verbal cooperation, 2 material cooperation,
 # 3 verbal conflict, 4 material conflict.
 PENTA_NAMES: tuple[str, ...] = ("statement", "verbal_coop", "material_coop", "verbal_conflict",
@@ -51,15 +38,6 @@ class Code:
     @property
     def plover_label(self) -> str:
         return self.plover or STATEMENT
-
-
-def plover_type(name: object) -> Optional[str]:
-    """A PLOVER name -> one of PLOVER_TYPES (aliases folded), or None if it is not one."""
-    if not isinstance(name, str):
-        return None
-    key = name.strip().upper()
-    key = PLOVER_ALIASES.get(key, key)
-    return key if key in PLOVER_PENTA else None
 
 
 class CodeBook:
