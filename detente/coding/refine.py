@@ -10,7 +10,7 @@ sentence and
   ("such meetings bring the temperature down");
 - recode it when it is confident the type is another one and gives the rule's
   type almost no weight ("X rebuffed Y's offer" matched as an offer) -- but
-  only for a trigger in the sentence's main clause: the classifier reads the
+  only for a verb trigger in the sentence's main clause: the classifier reads the
   sentence's main event, so its verdict says nothing about a call mentioned in
   "days after a telephone conversation with Putin, X imposed sanctions";
 - otherwise keep the rule's code, with a confidence that blends both readings.
@@ -85,10 +85,12 @@ def _pair(ev: Event) -> Pair:
 
 
 def _main_clause(doc, ev: Event) -> bool:
-    """Is the trigger on the main line of its sentence (root, complements, conjuncts)
-    rather than inside an adverbial, relative or prepositional phrase?"""
+    """Is the trigger the predicate of its sentence's main line (root, complements,
+    conjuncts) rather than inside an adverbial, relative or prepositional phrase? An
+    event noun is not: the sentence says something *about* it ("Putin's phone call to
+    Cameron needs to be taken as a sign ...")."""
     span = doc.char_span(ev.trigger.start, ev.trigger.end, alignment_mode="expand")
-    if span is None or not len(span):
+    if span is None or not len(span) or span.root.pos_ not in ("VERB", "AUX"):
         return False
     tok = span.root
     while tok.head.i != tok.i:
