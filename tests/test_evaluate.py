@@ -334,7 +334,7 @@ def test_eval_prints_metric_and_confusion_tables(tmp_path, pipeline, monkeypatch
 
     from detente import cli
 
-    monkeypatch.setattr(cli, "_pipeline", lambda: pipeline)
+    monkeypatch.setattr(cli.common, "build_pipeline", lambda: pipeline)
     path = write_jsonl(tmp_path / "gold.jsonl", GOOD[:2])
     result = CliRunner().invoke(cli.app, ["eval", str(path), "--limit", "1"])
     assert result.exit_code == 0, result.output

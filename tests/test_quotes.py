@@ -292,7 +292,7 @@ def test_extract_quotes_table_shows_speaker_verb_and_quote(pipeline, tmp_path: P
 
     from detente import cli
 
-    monkeypatch.setattr(cli, "_pipeline", lambda: pipeline)
+    monkeypatch.setattr(cli.common, "build_pipeline", lambda: pipeline)
     (tmp_path / "talks.txt").write_text(TALKS, encoding="utf-8")
     result = CliRunner().invoke(cli.app, ["extract", str(tmp_path / "talks.txt"), "--quotes",
                                           "--format", "table"])
