@@ -64,6 +64,7 @@ def ingest(pipeline: Pipeline, store: Store, paths: Iterable[str], *, stdin: Opt
         if len(batch) >= size:
             _flush(store, batch, report, progress)
     _flush(store, batch, report, progress)
+    store.refresh_search_index()  # full-text search (store/search.py); no-op when current
     return report
 
 

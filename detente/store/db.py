@@ -13,9 +13,10 @@ import pyarrow as pa
 
 from ..errors import QueryError, StoreError
 from ..types import CodedArticle, Problem
-from .query import (ARTICLE_SELECT, EVENT_SELECT, EXPORT_FORMATS, EXPORT_SQL, QUOTE_SELECT,
-                    EventFilter, article_dict, country, event_dict, iso, paging, quote_dict,
-                    quote_filter)
+from .merge import MERGE_VERSION, REGROUP, SCOPE_ALL, SCOPE_NEW
+from .query import (ARTICLE_SELECT, EVENT_SELECT, EXPORT_FORMATS, EXPORT_SQL, HAPPENING_SELECT,
+                    HAPPENINGS, MENTION_SELECT, QUOTE_SELECT, EventFilter, article_dict, country,
+                    event_dict, iso, mention_dict, paging, quote_dict, quote_filter)
 from .rows import Rows, WriteResult, build_rows, content_hash, last_per_id, utcnow
 from .schema import (ARTICLE_ARROW, EVENT_ARROW, MENTION_ARROW, MIGRATIONS, QUOTE_ARROW,
                      REPORT_ARROW, SCHEMA_VERSION)
@@ -105,9 +106,21 @@ class Store:
         self._con: Optional[duckdb.DuckDBPyConnection] = _connect(self.path, read_only)
         try:
             self.schema_version: int = _migrate(self._con, self.path, read_only)
+            self._check_merge()
         except BaseException:
             self.close()
             raise
+
+    def _check_merge(self) -> None:
+        """Regroup every happening when the merge rule changed since the last write."""
+        stored = self._rows("SELECT value FROM meta WHERE key = 'merge_version'")
+        if stored and stored[0][0] == MERGE_VERSION:
+            return
+        if self.read_only:
+            raise StoreError(f"the events were merged by {stored[0][0] if stored else 'nothing'}, "
+                             f"this detente merges by {MERGE_VERSION}; open the database once "
+                             "for writing (e.g. `detente ingest`) to regroup them", where=self.path)
+        self.rebuild_happenings()
 
     # --- lifecycle ---
 
@@ -176,13 +189,24 @@ class Store:
                     if stored.get(c.article.id) != content_hash(c.article)]
             now = utcnow()
             rows, problems = build_rows(todo, now)
-            _delete_articles(con, [a["id"] for a in rows.articles if a["id"] in stored])
+            replaced = [a["id"] for a in rows.articles if a["id"] in stored]
+            reported_before = _delete_articles(con, replaced)
             _insert_rows(con, rows)
+            if rows.events or replaced:
+                _regroup(con, SCOPE_NEW, {"ids": sorted(set(rows.events) | reported_before)})
             for problem in problems:
                 _insert_problem(con, problem, None, now)
         written = len(rows.articles)
         return WriteResult(written, len(batch) - written - len(problems), len(rows.events),
                            tuple(problems))
+
+    def rebuild_happenings(self) -> int:
+        """Regroup every stored mention into happenings (see store/merge.py); returns
+        the number of happenings. Mentions are not touched, so this is always safe."""
+        with self._transaction("regroup the events") as con:
+            _regroup(con, SCOPE_ALL, {})
+            con.execute("INSERT OR REPLACE INTO meta VALUES ('merge_version', ?)", [MERGE_VERSION])
+        return int(self._rows("SELECT count(*) FROM happenings")[0][0])
 
     def log_problem(self, problem: Problem, run_id: Optional[str] = None) -> None:
         """Keep a record that could not be processed, and why."""
@@ -201,36 +225,58 @@ class Store:
                root: Optional[str] = None, since: Optional[str] = None,
                until: Optional[str] = None, q: Optional[str] = None,
                limit: Optional[int] = None, offset: int = 0) -> list[dict[str, Any]]:
-        """Events in the ``Event.to_dict()`` shape, ordered by event_date, id."""
+        """Happenings (merged events) in the ``Event.to_dict()`` shape of their representative
+        mention, plus ``num_mentions``, ``num_articles``, ``num_sources`` and ``mentions``;
+        ordered by event_date, id. Filters apply to the representative mention."""
         where, params = EventFilter.of(source=source, target=target, root=root, since=since,
                                        until=until, q=q).where()
         page, page_params = paging(limit, offset)
-        sql = (f"SELECT {EVENT_SELECT} FROM events{where} "
+        sql = (f"SELECT {HAPPENING_SELECT} FROM {HAPPENINGS}{where} "
                f"ORDER BY event_date NULLS LAST, id{page}")
-        return [event_dict(r) for r in self._rows(sql, {**params, **page_params})]
+        return self._with_mentions([event_dict(r) for r in self._rows(sql, {**params, **page_params})])
+
+    def _with_mentions(self, events: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        mentions: dict[str, list[dict[str, Any]]] = {e["id"]: [] for e in events}
+        if events:
+            for row in self._dicts(MENTION_SELECT, {"ids": list(mentions)}):
+                mentions[row["happening_id"]].append(mention_dict(row))
+        return [{**e, "mentions": mentions[e["id"]]} for e in events]
 
     def count_events(self, *, source: Optional[str] = None, target: Optional[str] = None,
                      root: Optional[str] = None, since: Optional[str] = None,
                      until: Optional[str] = None, q: Optional[str] = None) -> int:
         where, params = EventFilter.of(source=source, target=target, root=root, since=since,
                                        until=until, q=q).where()
-        return int(self._rows(f"SELECT count(*) FROM events{where}", params)[0][0])
+        return int(self._rows(f"SELECT count(*) FROM {HAPPENINGS}{where}", params)[0][0])
 
     def event(self, event_id: str) -> Optional[dict[str, Any]]:
-        rows = self._rows(f"SELECT {EVENT_SELECT} FROM events WHERE id = ?", [event_id])
-        return event_dict(rows[0]) if rows else None
+        """One happening with its mentions, by its id or by the id of any of its mentions."""
+        rows = self._rows(
+            f"SELECT {HAPPENING_SELECT} FROM {HAPPENINGS} WHERE id = (SELECT happening_id "
+            "FROM happening_events WHERE event_id = ?)", [event_id])
+        return self._with_mentions([event_dict(rows[0])])[0] if rows else None
+
+    def article_events(self, article_id: str) -> list[dict[str, Any]]:
+        """The event mentions coded in one article (``Event.to_dict()`` shape, in text
+        order), each with the ``happening_id`` it was merged into."""
+        rows = self._rows(
+            f"SELECT {EVENT_SELECT}, he.happening_id FROM events "
+            "LEFT JOIN happening_events he ON he.event_id = events.id "
+            "WHERE article_id = ? ORDER BY sentence_index, trigger.start, id", [article_id])
+        return [{**event_dict(r[:-1]), "happening_id": r[-1]} for r in rows]
 
     def export_events(self, path: str | Path, fmt: str, *, source: Optional[str] = None,
                       target: Optional[str] = None, root: Optional[str] = None,
                       since: Optional[str] = None, until: Optional[str] = None,
                       q: Optional[str] = None) -> int:
-        """Write the filtered events to ``path`` with DuckDB COPY; returns the row count."""
+        """Write the filtered happenings to ``path`` with DuckDB COPY (one row each, with the
+        merge's counts, no mention lists); returns the row count."""
         if fmt not in EXPORT_SQL:
             raise QueryError(f"format must be one of {', '.join(EXPORT_FORMATS)} (got {fmt!r})")
         where, params = EventFilter.of(source=source, target=target, root=root, since=since,
                                        until=until, q=q).where()
         select, options = EXPORT_SQL[fmt]
-        sql = (f"COPY (SELECT {select} FROM events{where} ORDER BY event_date NULLS LAST, id) "
+        sql = (f"COPY (SELECT {select} FROM {HAPPENINGS}{where} ORDER BY event_date NULLS LAST, id) "
                f"TO $path ({options})")
         try:
             written = self._db().execute(sql, {**params, "path": str(path)}).fetchone()
@@ -280,19 +326,20 @@ class Store:
     def stats(self) -> dict[str, Any]:
         counts = self._dicts(
             "SELECT (SELECT count(*) FROM articles) AS articles, "
-            "(SELECT count(*) FROM events) AS events, "
+            "(SELECT count(*) FROM happenings) AS events, "
+            "(SELECT count(*) FROM events) AS event_mentions, "
             "(SELECT count(*) FROM mentions) AS mentions, "
             "(SELECT count(*) FROM problems) AS problems, "
-            "(SELECT min(event_date) FROM events) AS first_event_date, "
-            "(SELECT max(event_date) FROM events) AS last_event_date"
+            "(SELECT min(event_date) FROM happenings) AS first_event_date, "
+            "(SELECT max(event_date) FROM happenings) AS last_event_date"
         )[0]
         dyads = self._dicts(
             "SELECT source_country AS source, target_country AS target, count(*) AS events "
-            "FROM events WHERE source_country IS NOT NULL AND target_country IS NOT NULL "
+            "FROM happenings WHERE source_country IS NOT NULL AND target_country IS NOT NULL "
             "AND source_country <> target_country "
             "GROUP BY ALL ORDER BY events DESC, source, target LIMIT 10"
         )
-        roots = self._rows("SELECT cameo_root, count(*) FROM events GROUP BY ALL ORDER BY 1")
+        roots = self._rows("SELECT cameo_root, count(*) FROM happenings GROUP BY ALL ORDER BY 1")
         return {
             **counts,
             "first_event_date": iso(counts["first_event_date"]),
@@ -309,11 +356,32 @@ class Store:
             "SELECT year(event_date) || '-Q' || quarter(event_date) AS period, "
             "count(*) FILTER (WHERE quad_class IN (1, 2)) AS cooperation, "
             "count(*) FILTER (WHERE quad_class IN (3, 4)) AS conflict, "
-            "avg(goldstein) AS goldstein FROM events "
+            "avg(goldstein) AS goldstein FROM happenings "
             "WHERE event_date IS NOT NULL AND ((source_country = ? AND target_country = ?) "
             "OR (source_country = ? AND target_country = ?)) GROUP BY ALL ORDER BY period",
             [a, b, b, a],
         )
+
+    # --- full-text search over articles (SQL and rules in search.py; added for the API) ---
+
+    def refresh_search_index(self, *, force: bool = False) -> bool:
+        """Rebuild the articles' full-text index (BM25) unless it is current; True when
+        rebuilt. ``service.ingest`` calls it at the end of every run."""
+        from . import search
+
+        return search.refresh_index(self, force=force)
+
+    def search_index_is_current(self) -> bool:
+        from . import search
+
+        return search.index_is_current(self)
+
+    def search_articles(self, q: str, *, limit: Optional[int] = 20,
+                        offset: int = 0) -> dict[str, Any]:
+        """``{q, mode, total, results}``: BM25 with a current index, else substring."""
+        from . import search
+
+        return search.search_articles(self, q, limit=limit, offset=offset)
 
 
 # --- statements used inside a write transaction ---
@@ -326,12 +394,15 @@ def _rollback(con: duckdb.DuckDBPyConnection) -> None:
         pass  # the failed statement already ended the transaction
 
 
-def _delete_articles(con: duckdb.DuckDBPyConnection, ids: list[str]) -> None:
+def _delete_articles(con: duckdb.DuckDBPyConnection, ids: list[str]) -> set[str]:
     """Remove stored articles that are being replaced, with their mentions, quotes and
-    the events that no other article reports."""
+    the events that no other article reports; returns the ids of the events they reported
+    (their happenings must be regrouped)."""
     if not ids:
-        return
+        return set()
     in_ids = "article_id IN (SELECT unnest($ids::VARCHAR[]))"
+    reported = {r[0] for r in con.execute(
+        f"SELECT DISTINCT event_id FROM event_reports WHERE {in_ids}", {"ids": ids}).fetchall()}
     con.execute(
         f"DELETE FROM events WHERE id IN (SELECT event_id FROM event_reports WHERE {in_ids}) "
         f"AND id NOT IN (SELECT event_id FROM event_reports WHERE NOT {in_ids})",
@@ -340,6 +411,7 @@ def _delete_articles(con: duckdb.DuckDBPyConnection, ids: list[str]) -> None:
     for table in ("event_reports", "mentions", "quotes"):
         con.execute(f"DELETE FROM {table} WHERE {in_ids}", {"ids": ids})
     con.execute("DELETE FROM articles WHERE id IN (SELECT unnest($ids::VARCHAR[]))", {"ids": ids})
+    return reported
 
 
 _INSERTS = (
@@ -350,6 +422,13 @@ _INSERTS = (
     ("events", EVENT_ARROW, "INSERT OR REPLACE INTO events BY NAME SELECT * FROM _new_rows"),
     ("quotes", QUOTE_ARROW, "INSERT OR REPLACE INTO quotes BY NAME SELECT * FROM _new_rows"),
 )
+
+
+def _regroup(con: duckdb.DuckDBPyConnection, scope_sql: str, params: dict[str, Any]) -> None:
+    """Regroup the mentions of the blocks ``scope_sql`` selects (store/merge.py)."""
+    con.execute(scope_sql, params)
+    for sql in REGROUP:
+        con.execute(sql)
 
 
 def _insert_rows(con: duckdb.DuckDBPyConnection, rows: Rows) -> None:

@@ -29,12 +29,25 @@ _EVENT_COLUMNS = (
        "confidence", "coder"]
 )
 EVENT_SELECT = ", ".join(f'"{c}"' for c in _EVENT_COLUMNS)
+_COUNT_COLUMNS = ("num_mentions", "num_articles", "num_sources")
+HAPPENING_SELECT = EVENT_SELECT + ", " + ", ".join(_COUNT_COLUMNS)
+# One row per happening: its representative mention's columns plus the merge's counts.
+# Event filters (bare column names) apply to it as they do to ``events``.
+HAPPENINGS = ("(SELECT e.*, h.num_mentions, h.num_articles, h.num_sources "
+              "FROM happenings h JOIN events e ON e.id = h.id) AS ev")
+MENTION_SELECT = """SELECT he.happening_id, e.id AS event_id, e.article_id, e.sentence_index,
+    e.sentence, e.trigger, e.source_text, e.target_text, e.cameo, e.event_date,
+    a.title, a.outlet, a.url, a.published
+    FROM happening_events he JOIN events e ON e.id = he.event_id
+    LEFT JOIN articles a ON a.id = e.article_id
+    WHERE he.happening_id IN (SELECT unnest($ids::VARCHAR[]))
+    ORDER BY a.published NULLS LAST, e.article_id, e.sentence_index, e.id"""
 _JSON_SELECT = f"""id, article_id, sentence_index, sentence,
     {_actor_struct_sql("source")} AS source,
     CASE WHEN target_text IS NULL THEN NULL ELSE {_actor_struct_sql("target")} END AS target,
     cameo, cameo_root, plover, plover_mode, quad_class, goldstein, modality,
     strftime(event_date, '%Y-%m-%d') AS event_date, date_precision, date_basis,
-    location, issues, trigger, confidence, coder"""
+    location, issues, trigger, confidence, coder, num_mentions, num_articles, num_sources"""
 
 
 def _flat_select(issues_sql: str) -> str:
@@ -45,7 +58,8 @@ def _flat_select(issues_sql: str) -> str:
         location.name AS location_name, location.country AS location_country,
         location.lat AS location_lat, location.lon AS location_lon,
         {issues_sql} AS issues, trigger.text AS trigger_text,
-        trigger.start AS trigger_start, trigger."end" AS trigger_end, confidence, coder"""
+        trigger.start AS trigger_start, trigger."end" AS trigger_end, confidence, coder,
+        num_mentions, num_articles, num_sources"""
 
 
 EXPORT_SQL = {
@@ -178,7 +192,10 @@ def _actor_dict(row: dict[str, Any], side: str) -> Optional[dict[str, Any]]:
 
 
 def event_dict(values: tuple[Any, ...]) -> dict[str, Any]:
-    row = dict(zip(_EVENT_COLUMNS, values))
+    """An ``Event.to_dict()`` dict from EVENT_SELECT values; with HAPPENING_SELECT values
+    also ``num_mentions``, ``num_articles``, ``num_sources``."""
+    row = dict(zip(_EVENT_COLUMNS + list(_COUNT_COLUMNS), values))
+    counts = {k: row[k] for k in _COUNT_COLUMNS if k in row}
     return {
         "id": row["id"], "article_id": row["article_id"],
         "sentence_index": row["sentence_index"], "sentence": row["sentence"],
@@ -189,7 +206,19 @@ def event_dict(values: tuple[Any, ...]) -> dict[str, Any]:
         "event_date": iso(row["event_date"]), "date_precision": row["date_precision"],
         "date_basis": row["date_basis"], "location": row["location"],
         "issues": list(row["issues"]), "trigger": row["trigger"],
-        "confidence": row["confidence"], "coder": row["coder"],
+        "confidence": row["confidence"], "coder": row["coder"], **counts,
+    }
+
+
+def mention_dict(row: dict[str, Any]) -> dict[str, Any]:
+    """One report of a happening, for ``mentions`` lists."""
+    return {
+        "event_id": row["event_id"], "article_id": row["article_id"],
+        "sentence_index": row["sentence_index"], "sentence": row["sentence"],
+        "trigger": row["trigger"], "source_text": row["source_text"],
+        "target_text": row["target_text"], "cameo": row["cameo"],
+        "event_date": iso(row["event_date"]), "title": row["title"], "outlet": row["outlet"],
+        "url": row["url"], "published": iso(row["published"]),
     }
 
 

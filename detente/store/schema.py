@@ -72,8 +72,24 @@ _SCHEMA_V2 = [
     "CREATE INDEX quotes_article ON quotes (article_id)",
 ]
 
+# v3: happenings, the cross-article merge of events (store/merge.py fills them; no keys or
+# indexes: the merge deletes and re-inserts whole blocks, and scans are cheap in DuckDB).
+_SCHEMA_V3 = [
+    """CREATE TABLE happenings (
+        id VARCHAR NOT NULL, block VARCHAR NOT NULL,
+        event_date DATE, first_date DATE, last_date DATE,
+        source_country VARCHAR, target_country VARCHAR, source_code VARCHAR, target_code VARCHAR,
+        cameo VARCHAR NOT NULL, cameo_root VARCHAR NOT NULL, quad_class TINYINT NOT NULL,
+        goldstein DOUBLE NOT NULL, modality VARCHAR NOT NULL, issues VARCHAR[] NOT NULL,
+        num_mentions INTEGER NOT NULL, num_articles INTEGER NOT NULL,
+        num_sources INTEGER NOT NULL)""",
+    """CREATE TABLE happening_events (
+        event_id VARCHAR NOT NULL, happening_id VARCHAR NOT NULL, block VARCHAR NOT NULL)""",
+    "INSERT OR IGNORE INTO meta VALUES ('merge_version', 'none')",
+]
+
 # Ordered (version, statements). Never edit a released step: append a new one.
-MIGRATIONS: list[tuple[int, list[str]]] = [(1, _SCHEMA_V1), (2, _SCHEMA_V2)]
+MIGRATIONS: list[tuple[int, list[str]]] = [(1, _SCHEMA_V1), (2, _SCHEMA_V2), (3, _SCHEMA_V3)]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 
 # --- Arrow shapes of the rows ``write`` inserts (must match the tables above) ---
