@@ -20,6 +20,8 @@ next writable open rebuild every group):
 2. **Time.** Inside a block, day-precise mentions are chained in date order; a gap of more
    than ``DAY_TOLERANCE`` days between neighbours starts a new happening (reports of one
    call are often a day or two apart: time zones, "on Friday" read from a Monday paper).
+   A chain is cut into spans of ``MAX_SPAN`` days from its first mention, so daily reports
+   of a weeks-long campaign give one happening per few days, not one for the whole war.
    Mentions dated only to a month or a year merge with others of the same precision in the
    same month or year. Undated mentions stay alone.
 3. **Place.** Two neighbours in the chain with different known places (``location.name``)
@@ -42,6 +44,7 @@ from __future__ import annotations
 
 MERGE_VERSION = "merge.v1"
 DAY_TOLERANCE = 2
+MAX_SPAN = 3  # days: a chain longer than this (a daily campaign) is cut into 3-day happenings
 MUTUAL_ROOTS = ("03", "04", "05", "06")
 
 _MUTUAL = ", ".join(f"'{r}'" for r in MUTUAL_ROOTS)
@@ -107,12 +110,17 @@ REGROUP = [
                  AND place <> lag(place) OVER w THEN 1
             ELSE 0 END AS starts
         FROM m WINDOW w AS (PARTITION BY block, part ORDER BY d, place NULLS LAST, id)),
-    runs AS (
+    chains AS (
         SELECT *, sum(starts) OVER (PARTITION BY block, part ORDER BY d, place NULLS LAST, id
-                                    ROWS UNBOUNDED PRECEDING) AS run
-        FROM flagged)
+                                    ROWS UNBOUNDED PRECEDING) AS chain
+        FROM flagged),
+    runs AS (
+        SELECT *, CASE WHEN part = 'day' THEN floor(date_diff(
+                      'day', min(d) OVER (PARTITION BY block, part, chain), d) / {MAX_SPAN})
+                  ELSE 0 END AS run
+        FROM chains)
     SELECT id, block, first(id ORDER BY basis_rank, confidence DESC, specificity DESC, id)
-               OVER (PARTITION BY block, part, run) AS happening_id
+               OVER (PARTITION BY block, part, chain, run) AS happening_id
     FROM runs""",
     """INSERT INTO happening_events (event_id, happening_id, block)
        SELECT id, happening_id, block FROM _merge_runs""",
