@@ -15,7 +15,7 @@ from __future__ import annotations
 import typer
 
 from .. import __version__
-from . import actors, coding, store, web  # noqa: F401  (each registers its commands on ``app``)
+from . import actors, analysis, coding, scale, store, web  # noqa: F401  (each registers its commands on ``app``)
 from .common import app, out
 
 __all__ = ["app", "main"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
@@ -285,6 +286,23 @@ class Store:
                              "and is writable", where=self.path) from ex
         return int(written[0]) if written else 0
 
+    # --- for analytics (detente/analytics builds the SELECTs; values always as parameters) ---
+
+    def query(self, sql: str, params: Params = ()) -> list[dict[str, Any]]:
+        """Rows of one SELECT as dicts. For detente.analytics: never pass user text as SQL.
+        Named parameters the statement does not use are dropped (DuckDB refuses them)."""
+        return self._dicts(sql, _used(sql, params))
+
+    def copy(self, select_sql: str, params: dict[str, Any], path: str | Path, options: str) -> int:
+        """``COPY (select) TO path (options)``; returns the number of rows written."""
+        sql = f"COPY ({select_sql}) TO $path ({options})"
+        try:
+            written = self._db().execute(sql, _used(sql, {**params, "path": str(path)})).fetchone()
+        except duckdb.Error as ex:
+            raise StoreError(f"cannot write {path}: {ex}; check that the folder exists "
+                             "and is writable", where=self.path) from ex
+        return int(written[0]) if written else 0
+
     # --- articles ---
 
     def article(self, article_id: str) -> Optional[dict[str, Any]]:
@@ -422,6 +440,13 @@ _INSERTS = (
     ("events", EVENT_ARROW, "INSERT OR REPLACE INTO events BY NAME SELECT * FROM _new_rows"),
     ("quotes", QUOTE_ARROW, "INSERT OR REPLACE INTO quotes BY NAME SELECT * FROM _new_rows"),
 )
+
+
+def _used(sql: str, params: Params) -> Params:
+    if not isinstance(params, dict):
+        return params
+    named = set(re.findall(r"\$([A-Za-z_]\w*)", sql))
+    return {k: v for k, v in params.items() if k in named}
 
 
 def _regroup(con: duckdb.DuckDBPyConnection, scope_sql: str, params: dict[str, Any]) -> None:
