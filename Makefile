@@ -24,7 +24,12 @@ install: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/detente demo
 
+# the browser tests drive Debian's Chromium; install it when missing and we may (best
+# effort: without it those tests skip, saying why; Playwright never downloads a browser)
 test: $(STAMP)
+	@command -v chromium >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 \
+		&& echo "installing chromium for the browser tests" \
+		&& (apt-get update -qq && apt-get install -y -qq chromium) >/dev/null 2>&1; } || true
 	$(BIN)/python -m pytest -q
 
 bench: $(STAMP)

@@ -7,7 +7,7 @@ endpoints (OpenAPI document at ``/openapi.json``, Swagger UI at ``/docs``, serve
 ``GET /api/events``
     happenings with filters ``source``, ``target`` (ISO3 country or CAMEO prefix), ``root``
     (CAMEO root ``01``..``20``), ``since``, ``until`` (ISO dates), ``q`` (words in the
-    sentence); paging ``limit`` (1..500, default 50), ``offset``. ``{total, limit, offset,
+    sentence); paging ``limit`` (1..500, default 50), ``offset`` (0..10^9). ``{total, limit, offset,
     events}``.
 ``GET /api/events/{id}``
     one event (a happening id or any of its mention ids) with ``evidence`` (its sentence and

@@ -22,8 +22,8 @@ from ..store import Store
 
 log = logging.getLogger("detente.api")
 STATIC = Path(__file__).with_name("static")
-PAGES = ("/", "/relations", "/events", "/events/{event_id}", "/articles/{article_id}",
-         "/actors", "/actors/{actor_id}", "/search")
+PAGES = ("/", "/relations", "/events", "/events/{event_id:path}", "/articles/{article_id:path}",
+         "/actors", "/actors/{actor_id:path}", "/search")
 _STATUS = ((QueryError, 400), (InputError, 400), (ModelError, 503))
 _CODES = {400: "bad-request", 401: "unauthorized", 403: "forbidden", 404: "not-found",
           405: "method-not-allowed", 413: "too-large", 415: "unsupported-media-type",

@@ -116,7 +116,8 @@ def _jsonl(content_type: str, body: str, params: dict[str, str]) -> str:
              responses={401: {"description": "missing or wrong token"},
                         403: {"description": "ingest is off"}})
 async def ingest(request: Request,
-                 article_id: Optional[str] = Query(None, alias="id", description="text/plain: the article id"),
+                 article_id: Optional[str] = Query(None, alias="id",
+                                                   description="text/plain: the article id"),
                  title: Optional[str] = None,
                  date: Optional[str] = None, source: Optional[str] = None,
                  url: Optional[str] = None) -> dict[str, Any]:

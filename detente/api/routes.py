@@ -18,6 +18,8 @@ from ..errors import QueryError
 from ..store import Store
 
 MAX_LIMIT = 500
+MAX_OFFSET = 1_000_000_000
+_ACTOR = "ISO3 country or CAMEO code prefix"
 
 
 class ErrorBody(BaseModel):
@@ -43,6 +45,12 @@ def _store(request: Request):
 def _limit(value: int, name: str = "limit", most: int = MAX_LIMIT) -> int:
     if value < 1 or value > most:
         raise QueryError(f"{name} must be from 1 to {most} (got {value}); page with offset")
+    return value
+
+
+def _offset(value: int) -> int:
+    if value < 0 or value > MAX_OFFSET:
+        raise QueryError(f"offset must be from 0 to {MAX_OFFSET} (got {value})")
     return value
 
 
@@ -76,10 +84,10 @@ def evidence(text: Optional[str], record: dict[str, Any]) -> dict[str, Any]:
     offset = locate(text, sentence, min(starts)) if starts else None
     out = []
     for kind, span in spans.items():
-        if not span or span.get("start") is None:
+        if not span:
             continue
-        start, end = span["start"], span["end"]
-        if offset is not None and offset <= start and end <= offset + len(sentence):
+        start, end = span.get("start"), span.get("end")
+        if offset is not None and start is not None and offset <= start <= end <= offset + len(sentence):
             start, end = start - offset, end - offset
         else:  # the sentence is not verbatim in the text: find the words instead
             start = sentence.find(span.get("text") or "\0")
@@ -90,13 +98,27 @@ def evidence(text: Optional[str], record: dict[str, Any]) -> dict[str, Any]:
     return {"sentence": sentence, "offset": offset, "spans": sorted(out, key=lambda s: s["start"])}
 
 
-def _texts(store: Store, article_ids: list[str]) -> dict[str, dict[str, Any]]:
-    articles = {}
+def _sources(store: Store, article_ids: list[str]) -> tuple[dict[str, dict], dict[str, dict]]:
+    """The articles (with text) and their coded event mentions (by id), for evidence."""
+    articles: dict[str, dict[str, Any]] = {}
+    coded: dict[str, dict[str, Any]] = {}
     for aid in dict.fromkeys(article_ids):
         article = store.article(aid)
         if article is not None:
             articles[aid] = article
-    return articles
+            coded.update((e["id"], e) for e in store.article_events(aid))
+    return articles, coded
+
+
+def _mention_spans(mention: dict[str, Any], coded: Optional[dict[str, Any]]) -> dict[str, Any]:
+    """A mention with the exact source/target spans of its coded event (the mention list
+    carries only their words)."""
+    if coded is not None:
+        return {**mention, "source": coded["source"], "target": coded["target"],
+                "trigger": coded["trigger"]}
+    words = {side: {"text": mention.get(f"{side}_text"), "start": None}
+             for side in ("source", "target") if mention.get(f"{side}_text")}
+    return {**words, **mention}
 
 
 # --- events ---
@@ -104,8 +126,8 @@ def _texts(store: Store, article_ids: list[str]) -> dict[str, dict[str, Any]]:
 
 @router.get("/events", summary="Events (merged happenings) with filters and paging")
 def list_events(request: Request,
-                source: Optional[str] = Query(None, description="ISO3 country or CAMEO prefix", examples=["USA"]),
-                target: Optional[str] = Query(None, description="ISO3 country or CAMEO prefix", examples=["RUS"]),
+                source: Optional[str] = Query(None, description=_ACTOR, examples=["USA"]),
+                target: Optional[str] = Query(None, description=_ACTOR, examples=["RUS"]),
                 root: Optional[str] = Query(None, description="CAMEO root 01..20", examples=["04"]),
                 since: Optional[str] = Query(None, description="YYYY-MM-DD, inclusive"),
                 until: Optional[str] = Query(None, description="YYYY-MM-DD, inclusive"),
@@ -115,22 +137,23 @@ def list_events(request: Request,
     filters = dict(source=source, target=target, root=root, since=since, until=until, q=q)
     with _store(request) as store:
         total = store.count_events(**filters)
-        events = store.events(**filters, limit=_limit(limit), offset=offset)
+        events = store.events(**filters, limit=_limit(limit), offset=_offset(offset))
     return {"total": total, "limit": limit, "offset": offset, "events": events}
 
 
-@router.get("/events/{event_id}", summary="One event with its evidence and all its mentions")
+@router.get("/events/{event_id:path}", summary="One event with its evidence and all its mentions")
 def get_event(request: Request, event_id: str) -> dict[str, Any]:
     with _store(request) as store:
         event = _found(store.event(event_id), "event", event_id)
-        articles = _texts(store, [event["article_id"]]
-                          + [m["article_id"] for m in event.get("mentions", [])])
+        articles, coded = _sources(store, [event["article_id"]]
+                                   + [m["article_id"] for m in event.get("mentions", [])])
     own = articles.get(event["article_id"], {})
     mentions = []
     for m in event.get("mentions", []):
         article = articles.get(m["article_id"], {})
+        full = _mention_spans(m, coded.get(m.get("event_id", "")))
         mentions.append({**m, "title": article.get("title"),
-                         "evidence": evidence(article.get("text"), m)})
+                         "evidence": evidence(article.get("text"), full)})
     return {**event, "article": {k: v for k, v in own.items() if k != "text"} or None,
             "evidence": evidence(own.get("text"), event), "mentions": mentions}
 
@@ -141,7 +164,7 @@ _MENTION_FIELDS = ("sentence_index", "text", "start", "end", "name", "code", "co
                    "sector", "role", "kb_id")
 
 
-@router.get("/articles/{article_id}", summary="One article with its entity and event spans")
+@router.get("/articles/{article_id:path}", summary="One article with its entity and event spans")
 def get_article(request: Request, article_id: str) -> dict[str, Any]:
     with _store(request) as store:
         article = _found(store.article(article_id), "article", article_id)
@@ -174,7 +197,7 @@ def list_actors(request: Request, since: Optional[str] = Query(None, description
     return {"actors": actors}
 
 
-@router.get("/actors/{actor_id}", summary="One actor: roles over time, top partners")
+@router.get("/actors/{actor_id:path}", summary="One actor: roles over time, top partners")
 def get_actor(request: Request, actor_id: str) -> dict[str, Any]:
     with _store(request) as store:
         return _found(analytics.actor(store, actor_id), "actor", actor_id)
@@ -188,7 +211,7 @@ def search(request: Request, q: str = Query(..., description="words to search fo
            limit: int = Query(20, description=f"1..{MAX_LIMIT}"),
            offset: int = Query(0, description=">= 0")) -> dict[str, Any]:
     with _store(request) as store:
-        return store.search_articles(q, limit=_limit(limit), offset=offset)
+        return store.search_articles(q, limit=_limit(limit), offset=_offset(offset))
 
 
 @router.get("/stats", summary="Counts, date range and top dyads")

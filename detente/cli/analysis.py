@@ -124,6 +124,21 @@ def relations(a: str = typer.Argument(..., help="ISO3 country, e.g. USA."),
         err.print(f"chart: {analytics.plot_relations(rel, plot)}")
 
 
+@app.command("event")
+def event_cmd(event_id: str = typer.Argument(..., help="A stored event id, or the id of any of its mentions."),
+              db: str = DbOpt) -> None:
+    """One stored event with every article and sentence that reports it (JSON)."""
+    try:
+        with _open(db) as store:
+            found = store.event(event_id)
+    except DetenteError as exc:
+        fail(exc)
+    if found is None:
+        err.print(f"[bold red]error[/]: no stored event or mention has the id {escape(event_id)!r}")
+        raise typer.Exit(1)
+    sys.stdout.write(json.dumps(found, ensure_ascii=False, indent=1, default=str) + "\n")
+
+
 @app.command("issues")
 def issues_cmd(db: str = DbOpt, by: str = typer.Option("month", "--by", help="day | week | month | quarter | year"),
                since: Optional[str] = SinceOpt, until: Optional[str] = UntilOpt,

@@ -50,7 +50,8 @@ def build_pipeline():
 
 
 def print_stats(s: dict) -> None:
-    out.print(f"articles {s['articles']}, events {s['events']}, mentions {s['mentions']}, "
+    out.print(f"articles {s['articles']}, events {s['events']} (from {s['event_mentions']} reports), "
+              f"actor mentions {s['mentions']}, "
               f"problems {s['problems']}, events dated {s['first_event_date']} .. {s['last_event_date']}")
     table = Table(title="top dyads")
     for col in ("source", "target", "events"):
@@ -128,12 +129,14 @@ def _table(rows: list[dict], kind: str) -> None:
         for r in rows:
             table.add_row(*[str(r.get(c) or "") for c in cols])
     else:
-        for c in ("date", "source", "target", "cameo", "plover", "modality", "trigger", "article"):
+        for c in ("date", "source", "target", "cameo", "plover", "modality", "trigger", "article",
+                  "articles"):
             table.add_column(c)
-        for r in rows:
+        for r in rows:  # "articles": how many articles report it (stored, merged events)
             src, tgt = r["source"], r["target"] or {}
             table.add_row(str(r["event_date"]), f"{src['code']} ({src['text']})",
                           f"{tgt.get('code')} ({tgt.get('text')})" if tgt else "-",
-                          r["cameo"], str(r["plover"]), r["modality"], r["trigger"]["text"], r["article_id"])
+                          r["cameo"], str(r["plover"]), r["modality"], r["trigger"]["text"],
+                          r["article_id"], str(r.get("num_articles", "")))
     out.print(table)
 

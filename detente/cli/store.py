@@ -20,25 +20,46 @@ from .common import (EXIT_SKIPPED, DbOpt, FormatOpt, app, emit, err, fail, out, 
 @app.command()
 def ingest(paths: list[str] = typer.Argument(..., help="Files, folders, or - for stdin."),
            db: str = DbOpt,
-           batch: int = typer.Option(16, "--batch", help="Articles per transaction.")) -> None:
+           batch: int = typer.Option(16, "--batch", help="Articles per transaction."),
+           workers: Optional[int] = typer.Option(
+               None, "--workers", "-w", min=1, help="Worker processes (default: one per core, "
+               "fewer for a small input; 1 = in this process)."),
+           cluster: Optional[str] = typer.Option(
+               None, "--cluster", help="Dask scheduler tcp://HOST:8786, or local:N to start N workers here."),
+           shards: Optional[Path] = typer.Option(
+               None, "--shards", help="Folder (shared by workers and client) for the cluster's "
+               "Parquet shards; default DB.shards."),
+           merge: bool = typer.Option(True, "--merge/--no-merge", help="--no-merge: leave the shards "
+                                      "as a Parquet dataset (detente events --parquet DIR), no database."),
+           keep_parquet: bool = typer.Option(False, "--keep-parquet", help="Keep the shards after merging.")
+           ) -> None:
     """Code articles and store them (idempotent; an interrupted run resumes)."""
     from ..store import Store
+    from .scale import default_shards, ingest_parallel
 
     total = None if "-" in paths else service.estimate_records(paths)
     try:
-        pipeline = common.build_pipeline()
-        with Store(db) as store, progress() as bar:
+        with progress() as bar:
             task = bar.add_task("ingest", total=total)
+            advance = lambda n, _e: bar.advance(task, n)  # noqa: E731
             started = time.perf_counter()
-            report = service.ingest(pipeline, store, paths, stdin=sys.stdin, batch_size=batch,
-                                    progress=lambda n, _e: bar.advance(task, n))
+            report = ingest_parallel(paths, db=db, workers=workers, cluster=cluster, shards=shards,
+                                     merge=merge, keep_parquet=keep_parquet, batch=batch,
+                                     stdin=sys.stdin, progress=advance, total=total)
+            if report is None:  # one process: the pipeline here
+                pipeline = common.build_pipeline()
+                with Store(db) as store:
+                    started = time.perf_counter()
+                    report = service.ingest(pipeline, store, paths, stdin=sys.stdin,
+                                            batch_size=batch, progress=advance)
             elapsed = time.perf_counter() - started
     except DetenteError as exc:
         fail(exc)
     report_problems(report.problems)
     rate = report.articles_written / elapsed if elapsed > 0 else 0.0
+    dest = db if merge else f"{shards or default_shards(db)} (query: detente events --parquet DIR)"
     err.print(f"stored {report.articles_written} article(s), {report.events_written} event(s); "
-              f"{report.articles_skipped} unchanged article(s) skipped; {rate:.1f} articles/s -> {db}")
+              f"{report.articles_skipped} unchanged article(s) skipped; {rate:.1f} articles/s -> {dest}")
     if report.problems:
         raise typer.Exit(EXIT_SKIPPED)
 
@@ -49,13 +70,17 @@ def events(db: str = DbOpt, source: Optional[str] = typer.Option(None, help="Cou
            since: Optional[str] = typer.Option(None, help="YYYY-MM-DD"), until: Optional[str] = typer.Option(None),
            q: Optional[str] = typer.Option(None, help="Text in the sentence."),
            limit: int = typer.Option(50, help="Rows (table/stdout); 0 = all."),
-           fmt: str = FormatOpt, output: Optional[Path] = typer.Option(None, "--output", "-o")) -> None:
+           fmt: str = FormatOpt, output: Optional[Path] = typer.Option(None, "--output", "-o"),
+           parquet: Optional[Path] = typer.Option(
+               None, "--parquet", help="Query the Parquet dataset (shards) of `ingest --cluster "
+               "... --no-merge` in this folder instead of --db.")) -> None:
     """Query stored events."""
     from ..store import Store
+    from ..store.parquet import open_dataset
 
     filters = dict(source=source, target=target, root=root, since=since, until=until, q=q)
     try:
-        with Store(db, read_only=True) as store:
+        with (open_dataset(parquet) if parquet else Store(db, read_only=True)) as store:
             if output is not None or fmt == "parquet":
                 if output is None:
                     raise typer.BadParameter("--format parquet needs --output FILE")
@@ -106,4 +131,6 @@ def demo(db: str = typer.Option("detente-demo.duckdb", "--db", help="Where to bu
     for line in service.quarter_chart(series):
         out.print(line, highlight=False)
     out.print(f"\nStore: {db}. Try: detente events --db {db} --source USA --target RUS")
+    out.print(f"Dashboard: detente serve --db {db}  then open http://127.0.0.1:8000/ "
+              "(relations: http://127.0.0.1:8000/relations?a=USA&b=RUS)", highlight=False)
 

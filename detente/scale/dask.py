@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
 import uuid
 from collections import deque
 from dataclasses import dataclass

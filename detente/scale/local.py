@@ -10,6 +10,7 @@ single-process ingest would write.
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import signal
 import threading
@@ -18,7 +19,6 @@ from collections import deque
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
-import multiprocessing
 from typing import Iterable, Iterator, Optional, Sequence, TextIO
 
 from ..config import Settings
@@ -53,12 +53,12 @@ def auto_workers(requested: Optional[int], estimate: Optional[int]) -> int:
     return max(1, min(cores, estimate // MIN_ARTICLES_PER_WORKER))
 
 
-def chunk_size(workers: int, estimate: Optional[int]) -> int:
-    """Articles per task: small inputs are spread over all workers (about four chunks
-    each), large ones go in chunks of ``MAX_CHUNK``."""
+def chunk_size(workers: int, estimate: Optional[int], cap: int = MAX_CHUNK) -> int:
+    """Articles per task: small inputs are spread over all workers (about eight chunks
+    each, so none waits long idle at the end), large ones go in chunks of ``cap``."""
     if not estimate:
-        return MAX_CHUNK
-    return max(1, min(MAX_CHUNK, -(-estimate // (workers * 4))))
+        return cap
+    return max(1, min(cap, -(-estimate // (max(1, workers) * 8))))
 
 
 # --- worker process side ---
@@ -110,7 +110,9 @@ def _ready(workers: int) -> int:
 
 class LocalPool:
     """``with LocalPool(2, settings) as pool:`` -- worker processes with the pipeline
-    loaded, and an ordered, bounded ``map`` over chunks of articles."""
+    loaded (started on first use), and an ordered, bounded ``map`` over chunks of
+    articles. Processes are started with ``spawn``: a script using it needs the
+    ``if __name__ == "__main__":`` guard."""
 
     def __init__(self, workers: int, settings: Settings, max_inflight: Optional[int] = None) -> None:
         if workers < 1:
@@ -122,6 +124,13 @@ class LocalPool:
         self._executor: Optional[ProcessPoolExecutor] = None
 
     def __enter__(self) -> "LocalPool":
+        return self
+
+    def start(self) -> "LocalPool":
+        """Start the workers and wait until their models are loaded (``map_ordered`` does
+        it on the first chunk, so a run with nothing new to code starts no process)."""
+        if self._executor is not None:
+            return self
         context = multiprocessing.get_context("spawn")
         started = context.Value("i", 0)
         with thread_env(threads_per_worker(self.workers)):
@@ -158,6 +167,7 @@ class LocalPool:
         ``max_inflight`` chunks submitted and not yet taken."""
         pending: deque[Future] = deque()
         for chunk in chunks:
+            self.start()
             pending.append(self._submit(_code_chunk, self.settings, chunk))
             if len(pending) >= self.max_inflight:
                 yield self._take(pending.popleft())
@@ -171,7 +181,7 @@ class LocalPool:
 
     def _submit(self, fn, *args) -> Future:
         if self._executor is None:
-            raise DetenteError("the worker pool is not started; use `with LocalPool(...) as pool`")
+            raise DetenteError("the worker pool is not started; call pool.start() first")
         try:
             return self._executor.submit(fn, *args)
         except BrokenProcessPool as exc:

@@ -5,8 +5,8 @@ already stored with the same ``content_hash`` is skipped, a changed one replaces
 rows, events are upserted by their stable ``id``. Each ``write`` is one transaction, so
 a killed ingest loses nothing committed and leaves no partial batch.
 
-Schema (version 2; ``MIGRATIONS`` holds the SQL, each step applied in one transaction;
-version 1 had every table below but ``quotes``, added by step 2)
+Schema (version 3; ``MIGRATIONS`` holds the SQL, each step applied in one transaction;
+version 1 had every table below but ``quotes`` (step 2) and the happenings (step 3))
 
 ``meta(key PK, value)``
     ``app`` = ``detente`` (marks the file as ours), ``schema_version``.
@@ -40,6 +40,16 @@ version 1 had every table below but ``quotes``, added by step 2)
     country, sector, role, kb_id, basis)`` or NULL, ``speaker_text, speech_verb,
     attribution``, ``date DATE``. Indexed on ``article_id``. Replaced with the
     article's events when the article changes.
+``happenings``
+    one row per merged event (``merge.py``): ``id`` (its representative mention's event
+    id), ``block``, ``event_date, first_date, last_date``, the dyad's countries and codes,
+    ``cameo, cameo_root, quad_class, goldstein, modality, issues`` (denormalised for fast
+    series), ``num_mentions, num_articles, num_sources``.
+``happening_events(event_id, happening_id, block)``
+    which mention belongs to which happening. Both are derived: rebuilt by
+    ``rebuild_happenings()`` and, per touched block, by every ``write``; ``meta``
+    ``merge_version`` names the rule that built them (a writable open regroups when it
+    changed; a read-only open refuses).
 ``problems(id, run_id, "where", reason, code, at)``
     records that could not be processed (``Problem``), with the run that met them.
 
@@ -50,9 +60,11 @@ one is kept). A record the store cannot hold (bad ISO date, event whose ``articl
 is not its article's) is rejected as a ``Problem`` (also kept in ``problems``), the
 rest of the batch is written, and a stored older version of it is left alone.
 
-Reading: ``events()`` gives one row per stored event in the ``Event.to_dict()`` shape
-(merging reports into ``num_mentions``/``num_articles`` is analytics' job, from
-``event_reports``). ``source``/``target`` match the actor's ISO3 country or a prefix
+Reading: ``events()`` gives one row per happening in the ``Event.to_dict()`` shape of
+its representative mention plus ``num_mentions``, ``num_articles``, ``num_sources`` and
+``mentions``; ``event(id)`` takes a happening id or any mention's id;
+``article_events(article_id)`` lists one article's mentions with their ``happening_id``.
+``query``/``copy`` run the SELECTs that ``detente.analytics`` builds. ``source``/``target`` match the actor's ISO3 country or a prefix
 of its CAMEO code; ``since``/``until`` are inclusive; events without a date sort last
 and drop out of date filters. ``quarterly_dyad_series`` lists only quarters with
 events and counts every modality (negated and hypothetical events included).

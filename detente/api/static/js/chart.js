@@ -15,7 +15,7 @@ function day(iso) { return Date.parse(`${iso}T00:00:00Z`); }
 
 function scales(rows, by) {
   const times = rows.map((r) => day(r.start));
-  const step = {year: 365.25, quarter: 91.3, month: 30.44}[by] || 30.44;
+  const step = {year: 365.25, quarter: 91.3, month: 30.44, week: 7, day: 1}[by] || 30.44;
   const lo = Math.min(...times) - step * 0.6 * 864e5, hi = Math.max(...times) + step * 0.6 * 864e5;
   const plotW = W - M.left - M.right;
   const x = (t) => M.left + ((t - lo) / (hi - lo || 1)) * plotW;

@@ -12,7 +12,7 @@ function form(p) {
     h("input", {name, value: value || "", size: 4, maxlength: 3, pattern: "[A-Za-z]{3}",
                 required: true, autocomplete: "off", "aria-label": label}));
   const by = h("select", {name: "by", "aria-label": "period"},
-    ...["month", "quarter", "year"].map((v) => h("option", {value: v, selected: v === p.by}, v)));
+    ...["week", "month", "quarter", "year"].map((v) => h("option", {value: v, selected: v === p.by}, v)));
   const dir = h("select", {name: "dir", "aria-label": "direction"},
     ...Object.entries(DIRECTIONS).map(([v, l]) => h("option", {value: v, selected: v === p.dir}, l)));
   return h("form", {class: "filters", method: "get", action: "/relations"},
@@ -56,7 +56,10 @@ async function periodEvents(p, row, panel) {
   const dirs = p.dir === "a_to_b" ? [[p.a, p.b]] : p.dir === "b_to_a" ? [[p.b, p.a]] : [[p.a, p.b], [p.b, p.a]];
   try {
     const pages = await Promise.all(dirs.map(([s, t]) => api("/api/events", {source: s, target: t, ...range})));
+    // as the chart counts them: asserted happenings between the two countries themselves
     const events = pages.flatMap((pg) => pg.events)
+      .filter((e) => e.modality === "asserted" && e.source && e.target
+        && dirs.some(([s, t]) => e.source.country === s && e.target.country === t))
       .sort((x, y) => (x.event_date || "").localeCompare(y.event_date || "") || x.id.localeCompare(y.id));
     panel.replaceChildren(
       h("h3", {id: "period-heading"}, `${row.period}: ${events.length} event(s)`),

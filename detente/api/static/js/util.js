@@ -144,9 +144,12 @@ export function facts(pairs) {
   return dl;
 }
 
-/** The last day of the period that starts on `start` ("month" | "quarter" | "year"). */
+/** The last day of the period that starts on `start` (day, week, month, quarter, year). */
 export function periodEnd(start, by) {
-  const [y, m] = start.split("-").map(Number);
+  const [y, m, d] = start.split("-").map(Number);
+  if (by === "day" || by === "week") {
+    return new Date(Date.UTC(y, m - 1, d + (by === "week" ? 6 : 0))).toISOString().slice(0, 10);
+  }
   const months = by === "year" ? 12 : by === "quarter" ? 3 : 1;
   const end = new Date(Date.UTC(y, m - 1 + months, 0));
   return end.toISOString().slice(0, 10);
