@@ -12,13 +12,15 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Optional, TextIO
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Optional, TextIO
 
-from .pipeline import Pipeline
 from .errors import QueryError
 from .store import Store
 from .store.query import query_date
 from .types import CodedArticle, Problem
+
+if TYPE_CHECKING:  # the pipeline (spaCy, torch) loads only when a command needs it
+    from .pipeline import Pipeline
 
 Progress = Callable[[int, int], None]  # (articles done, events in that batch)
 

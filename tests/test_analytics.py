@@ -204,3 +204,36 @@ def test_cli_relations_plot_network_export(detente, store_file: Path) -> None:
     assert len(top.stdout.splitlines()) == 4
     bad = detente("relations", "USA", "USA", "--db", db, cwd=cwd)
     assert bad.returncode == 2 and "same country" in bad.stderr
+
+
+def _best_by_brute_force(y, penalty: float, min_size: int) -> float:
+    """The optimal penalised least-squares objective over every admissible set of cuts."""
+    import itertools
+
+    import numpy as np
+
+    def objective(cuts) -> float:
+        bounds = [0, *cuts, len(y)]
+        if any(b - a < min_size for a, b in zip(bounds, bounds[1:])):
+            return np.inf
+        return sum(((y[a:b] - y[a:b].mean()) ** 2).sum() for a, b in zip(bounds, bounds[1:])) \
+            + penalty * len(cuts)
+    return min(objective(c) for k in range(len(y)) for c in itertools.combinations(range(1, len(y)), k))
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_pelt_finds_the_optimal_segmentation(seed: int) -> None:
+    import numpy as np
+
+    from detente.analytics.turning import pelt
+
+    rng = np.random.default_rng(seed)
+    y = np.concatenate([rng.normal(rng.uniform(-1, 1), 0.2, int(rng.integers(2, 5)))
+                        for _ in range(int(rng.integers(1, 4)))])
+    penalty, min_size = float(rng.uniform(0.05, 0.8)), int(rng.integers(1, 3))
+    cuts = pelt(y, penalty, min_size)
+    bounds = [0, *cuts, len(y)]
+    assert all(b - a >= min_size for a, b in zip(bounds, bounds[1:]))
+    got = sum(((y[a:b] - y[a:b].mean()) ** 2).sum() for a, b in zip(bounds, bounds[1:])) \
+        + penalty * len(cuts)
+    assert got == pytest.approx(_best_by_brute_force(y, penalty, min_size))

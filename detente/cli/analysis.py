@@ -28,10 +28,15 @@ def _modalities(value: str) -> tuple[str, ...]:
     return tuple(m.strip() for m in value.split(",") if m.strip())
 
 
-def _open(db: str):
-    from ..store import Store
+ParquetOpt = typer.Option(None, "--parquet", help="Query the Parquet dataset left by "
+                          "`ingest --cluster ... --no-merge` in this folder instead of --db.")
 
-    return Store(db, read_only=True)
+
+def _open(db: str, parquet: Optional[Path] = None):
+    from ..store import Store
+    from ..store.parquet import open_dataset
+
+    return open_dataset(parquet) if parquet else Store(db, read_only=True)
 
 
 def _flat(row: dict[str, Any]) -> dict[str, Any]:
@@ -93,7 +98,8 @@ class _stdout:
 @app.command()
 def relations(a: str = typer.Argument(..., help="ISO3 country, e.g. USA."),
               b: str = typer.Argument(..., help="ISO3 country, e.g. RUS."),
-              db: str = DbOpt, by: str = typer.Option("month", "--by", help="day | week | month | quarter | year"),
+              db: str = DbOpt, parquet: Optional[Path] = ParquetOpt,
+              by: str = typer.Option("month", "--by", help="day | week | month | quarter | year"),
               since: Optional[str] = SinceOpt, until: Optional[str] = UntilOpt,
               direction: str = typer.Option("all", "--direction", help="all | both | a_to_b | b_to_a"),
               modality: str = ModalityOpt, fmt: str = TableFmt, output: Optional[Path] = OutputOpt,
@@ -105,7 +111,7 @@ def relations(a: str = typer.Argument(..., help="ISO3 country, e.g. USA."),
     if direction not in ("all", "both", "a_to_b", "b_to_a"):
         raise typer.BadParameter("use all, both, a_to_b or b_to_a", param_hint="--direction")
     try:
-        with _open(db) as store:
+        with _open(db, parquet) as store:
             rel = analytics.relations(store, a, b, by=by, since=since, until=until,
                                       modalities=_modalities(modality))
     except DetenteError as exc:
@@ -140,14 +146,14 @@ def event_cmd(event_id: str = typer.Argument(..., help="A stored event id, or th
 
 
 @app.command("issues")
-def issues_cmd(db: str = DbOpt, by: str = typer.Option("month", "--by", help="day | week | month | quarter | year"),
+def issues_cmd(db: str = DbOpt, parquet: Optional[Path] = ParquetOpt, by: str = typer.Option("month", "--by", help="day | week | month | quarter | year"),
                since: Optional[str] = SinceOpt, until: Optional[str] = UntilOpt,
                modality: str = ModalityOpt, fmt: str = TableFmt, output: Optional[Path] = OutputOpt) -> None:
     """Volume of happenings per issue tag over time."""
     from .. import analytics
 
     try:
-        with _open(db) as store:
+        with _open(db, parquet) as store:
             rows = analytics.issues_over_time(store, by=by, since=since, until=until,
                                               modalities=_modalities(modality))
     except DetenteError as exc:
@@ -156,7 +162,7 @@ def issues_cmd(db: str = DbOpt, by: str = typer.Option("month", "--by", help="da
 
 
 @app.command()
-def network(db: str = DbOpt, since: Optional[str] = SinceOpt, until: Optional[str] = UntilOpt,
+def network(db: str = DbOpt, parquet: Optional[Path] = ParquetOpt, since: Optional[str] = SinceOpt, until: Optional[str] = UntilOpt,
             min_events: int = typer.Option(1, "--min-events", help="Leave out pairs with fewer."),
             modality: str = ModalityOpt,
             fmt: str = typer.Option("json", "--format", "-f", help="json | graphml"),
@@ -167,7 +173,7 @@ def network(db: str = DbOpt, since: Optional[str] = SinceOpt, until: Optional[st
     if fmt not in ("json", "graphml"):
         raise typer.BadParameter("use json or graphml", param_hint="--format")
     try:
-        with _open(db) as store:
+        with _open(db, parquet) as store:
             net = analytics.network(store, since=since, until=until, min_events=min_events,
                                     modalities=_modalities(modality))
     except DetenteError as exc:
@@ -195,13 +201,13 @@ def _graphml(net: dict[str, Any]) -> str:
 @app.command()
 def export(fmt: str = typer.Argument(..., help="gdelt | plover | parquet"),
            path: Path = typer.Argument(..., help="Output file (a folder for parquet)."),
-           db: str = DbOpt, since: Optional[str] = SinceOpt, until: Optional[str] = UntilOpt,
-           header: bool = typer.Option(False, "--header", help="gdelt: write a header line.")) -> None:
+           db: str = DbOpt, parquet: Optional[Path] = ParquetOpt,
+           since: Optional[str] = SinceOpt, until: Optional[str] = UntilOpt, header: bool = typer.Option(False, "--header", help="gdelt: write a header line.")) -> None:
     """Export happenings as a GDELT 2.0 event table, PLOVER/POLECAT JSON, or every table as Parquet."""
     from .. import analytics
 
     try:
-        with _open(db) as store:
+        with _open(db, parquet) as store:
             written = analytics.export(store, fmt, path, since=since, until=until, header=header)
     except DetenteError as exc:
         fail(exc)
@@ -210,7 +216,7 @@ def export(fmt: str = typer.Argument(..., help="gdelt | plover | parquet"),
 
 
 @actors_app.command("top")
-def actors_top(db: str = DbOpt, since: Optional[str] = SinceOpt, until: Optional[str] = UntilOpt,
+def actors_top(db: str = DbOpt, parquet: Optional[Path] = ParquetOpt, since: Optional[str] = SinceOpt, until: Optional[str] = UntilOpt,
                limit: int = typer.Option(20, "--limit"),
                role: str = typer.Option("any", "--role", help="any | source | target"),
                modality: str = ModalityOpt, fmt: str = TableFmt, output: Optional[Path] = OutputOpt) -> None:
@@ -218,7 +224,7 @@ def actors_top(db: str = DbOpt, since: Optional[str] = SinceOpt, until: Optional
     from .. import analytics
 
     try:
-        with _open(db) as store:
+        with _open(db, parquet) as store:
             rows = analytics.top_actors(store, since=since, until=until, limit=limit, role=role,
                                         modalities=_modalities(modality))
     except DetenteError as exc:

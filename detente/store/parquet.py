@@ -30,8 +30,9 @@ import os
 import types
 import typing
 import uuid
+from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterator, Optional
+from typing import Any, Callable, Iterator, Optional
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -49,9 +50,10 @@ _META_FORMAT, _META_PROBLEMS = b"detente.format", b"detente.problems"
 # --- dataclass type hints -> Arrow types, records <-> plain values ---
 
 
-def _hints(cls: type) -> list[tuple[str, Any]]:
+@lru_cache(maxsize=None)
+def _hints(cls: type) -> tuple[tuple[str, Any], ...]:
     hints = typing.get_type_hints(cls)
-    return [(f.name, hints[f.name]) for f in dataclasses.fields(cls)]
+    return tuple((f.name, hints[f.name]) for f in dataclasses.fields(cls))
 
 
 def _optional(hint: Any) -> Any:
@@ -89,17 +91,24 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _record(hint: Any, value: Any) -> Any:
-    """The inverse of ``_plain``: nested dicts and lists -> the annotated record."""
-    if value is None:
-        return None
+Decode = Callable[[Any], Any]
+
+
+@lru_cache(maxsize=None)
+def _decoder(hint: Any) -> Decode:
+    """The inverse of ``_plain`` for one annotated type, built once per type:
+    nested dicts and lists -> the record."""
     hint = _optional(hint)
     if dataclasses.is_dataclass(hint):
-        return hint(**{name: _record(h, value[name]) for name, h in _hints(hint)})
+        fields = [(name, _decoder(h)) for name, h in _hints(hint)]
+        return lambda v: None if v is None else hint(**{n: dec(v[n]) for n, dec in fields})
     if typing.get_origin(hint) is tuple:
-        args = typing.get_args(hint)
-        item = args[0]
-        return tuple(_record(item, v) for v in value)
+        item = _decoder(typing.get_args(hint)[0])
+        return lambda v: None if v is None else tuple(item(x) for x in v)
+    return _same
+
+
+def _same(value: Any) -> Any:
     return value
 
 
@@ -146,7 +155,8 @@ def read_shard(path: str | Path) -> tuple[list[CodedArticle], list[Problem]]:
         raise StoreError(f"{path} is not a detente shard ({SHARD_FORMAT}); point --parquet at "
                          "a folder written by `detente ingest --cluster ... --no-merge`")
     problems = [Problem(**p) for p in json.loads(meta.get(_META_PROBLEMS, b"[]"))]
-    coded = [_record(CodedArticle, row) for row in table.select(SHARD_SCHEMA.names).to_pylist()]
+    decode = _decoder(CodedArticle)
+    coded = [decode(row) for row in table.select(SHARD_SCHEMA.names).to_pylist()]
     return coded, problems
 
 
