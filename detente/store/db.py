@@ -16,7 +16,7 @@ from ..errors import QueryError, StoreError
 from ..types import CodedArticle, Problem
 from .merge import MERGE_VERSION, REGROUP, SCOPE_ALL, SCOPE_NEW
 from .query import (ARTICLE_SELECT, EVENT_SELECT, EXPORT_FORMATS, EXPORT_SQL, HAPPENING_SELECT,
-                    HAPPENINGS, MENTION_SELECT, QUOTE_SELECT, EventFilter, article_dict, country,
+                    HAPPENINGS, MENTION_SELECT, happenings_where, QUOTE_SELECT, EventFilter, article_dict, country,
                     event_dict, iso, mention_dict, paging, quote_dict, quote_filter)
 from .rows import Rows, WriteResult, build_rows, content_hash, last_per_id, utcnow
 from .schema import (ARTICLE_ARROW, EVENT_ARROW, MENTION_ARROW, MIGRATIONS, QUOTE_ARROW,
@@ -229,11 +229,10 @@ class Store:
         """Happenings (merged events) in the ``Event.to_dict()`` shape of their representative
         mention, plus ``num_mentions``, ``num_articles``, ``num_sources`` and ``mentions``;
         ordered by event_date, id. Filters apply to the representative mention."""
-        where, params = EventFilter.of(source=source, target=target, root=root, since=since,
-                                       until=until, q=q).where()
         page, page_params = paging(limit, offset)
-        sql = (f"SELECT {HAPPENING_SELECT} FROM {HAPPENINGS}{where} "
-               f"ORDER BY event_date NULLS LAST, id{page}")
+        source_sql, params = happenings_where(EventFilter.of(
+            source=source, target=target, root=root, since=since, until=until, q=q), page)
+        sql = f"SELECT {HAPPENING_SELECT} FROM {source_sql} ORDER BY event_date NULLS LAST, id"
         return self._with_mentions([event_dict(r) for r in self._rows(sql, {**params, **page_params})])
 
     def _with_mentions(self, events: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -246,15 +245,20 @@ class Store:
     def count_events(self, *, source: Optional[str] = None, target: Optional[str] = None,
                      root: Optional[str] = None, since: Optional[str] = None,
                      until: Optional[str] = None, q: Optional[str] = None) -> int:
-        where, params = EventFilter.of(source=source, target=target, root=root, since=since,
-                                       until=until, q=q).where()
-        return int(self._rows(f"SELECT count(*) FROM {HAPPENINGS}{where}", params)[0][0])
+        source_sql, params = happenings_where(EventFilter.of(
+            source=source, target=target, root=root, since=since, until=until, q=q))
+        return int(self._rows(f"SELECT count(*) FROM {source_sql}", params)[0][0])
 
     def event(self, event_id: str) -> Optional[dict[str, Any]]:
         """One happening with its mentions, by its id or by the id of any of its mentions."""
-        rows = self._rows(
-            f"SELECT {HAPPENING_SELECT} FROM {HAPPENINGS} WHERE id = (SELECT happening_id "
-            "FROM happening_events WHERE event_id = ?)", [event_id])
+        found = self._rows("SELECT happening_id FROM happening_events WHERE event_id = ?",
+                           [event_id])
+        if not found:
+            return None
+        rows = self._rows(  # point lookups: events by its primary key, happenings by id
+            f"SELECT {HAPPENING_SELECT} FROM (SELECT e.*, h.num_mentions, h.num_articles, "
+            "h.num_sources FROM events e, happenings h WHERE e.id = $id AND h.id = $id)",
+            {"id": found[0][0]})
         return self._with_mentions([event_dict(rows[0])])[0] if rows else None
 
     def article_events(self, article_id: str) -> list[dict[str, Any]]:

@@ -35,12 +35,33 @@ HAPPENING_SELECT = EVENT_SELECT + ", " + ", ".join(_COUNT_COLUMNS)
 # Event filters (bare column names) apply to it as they do to ``events``.
 HAPPENINGS = ("(SELECT e.*, h.num_mentions, h.num_articles, h.num_sources "
               "FROM happenings h JOIN events e ON e.id = h.id) AS ev")
-MENTION_SELECT = """SELECT he.happening_id, e.id AS event_id, e.article_id, e.sentence_index,
-    e.sentence, e.trigger, e.source_text, e.target_text, e.cameo, e.event_date,
-    a.title, a.outlet, a.url, a.published
-    FROM happening_events he JOIN events e ON e.id = he.event_id
-    LEFT JOIN articles a ON a.id = e.article_id
-    WHERE he.happening_id IN (SELECT unnest($ids::VARCHAR[]))
+
+
+def happenings_where(f: "EventFilter", page: str = "") -> tuple[str, dict[str, Any]]:
+    """``FROM`` source (with its WHERE) of happening rows for filter ``f``, ``page`` (an
+    ORDER-less LIMIT/OFFSET clause) applied. Every filter but ``q`` uses only columns that
+    ``happenings`` carries too, so filter, order and page are done there and only the page
+    is joined to its mentions' rows (a million events are never joined whole); ``q``
+    (words of the sentence) needs the mention's row first."""
+    where, params = f.where()
+    if f.q is None:
+        return (f"(SELECT e.*, h.num_mentions, h.num_articles, h.num_sources FROM "
+                f"(SELECT * FROM happenings{where} ORDER BY event_date NULLS LAST, id{page}) h "
+                f"JOIN events e ON e.id = h.id) AS ev"), params
+    return (f"(SELECT * FROM {HAPPENINGS}{where} ORDER BY event_date NULLS LAST, id{page}) "
+            "AS paged"), params
+# The reports of a page of happenings. Narrowed step by step (semi-joins on small lists)
+# so that a million stored events are never joined whole.
+MENTION_SELECT = """WITH he AS (SELECT event_id, happening_id FROM happening_events
+        WHERE happening_id IN (SELECT unnest($ids::VARCHAR[]))),
+    e AS (SELECT id, article_id, sentence_index, sentence, trigger, source_text, target_text,
+          cameo, event_date FROM events WHERE id IN (SELECT event_id FROM he)),
+    a AS (SELECT id, title, outlet, url, published FROM articles
+          WHERE id IN (SELECT article_id FROM e))
+    SELECT he.happening_id, e.id AS event_id, e.article_id, e.sentence_index,
+        e.sentence, e.trigger, e.source_text, e.target_text, e.cameo, e.event_date,
+        a.title, a.outlet, a.url, a.published
+    FROM he JOIN e ON e.id = he.event_id LEFT JOIN a ON a.id = e.article_id
     ORDER BY a.published NULLS LAST, e.article_id, e.sentence_index, e.id"""
 _JSON_SELECT = f"""id, article_id, sentence_index, sentence,
     {_actor_struct_sql("source")} AS source,
