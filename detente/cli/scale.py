@@ -44,8 +44,10 @@ def ingest_parallel(paths: list[str], *, db: str, workers: Optional[int], cluste
     from ..store import Store
 
     with Store(db) as store, LocalPool(n, settings) as pool:
-        return ingest_local(store, paths, pool, stdin=stdin, progress=progress,
-                            batch_size=batch, chunk=chunk_size(n, total))
+        report = ingest_local(store, paths, pool, stdin=stdin, progress=progress,
+                              batch_size=batch, chunk=chunk_size(n, total))
+        store.refresh_search_index()  # as service.ingest does; a no-op when current
+        return report
 
 
 def _ingest_cluster(paths: list[str], *, db: str, cluster: str, settings: Settings,
@@ -61,9 +63,11 @@ def _ingest_cluster(paths: list[str], *, db: str, cluster: str, settings: Settin
             return ingest_dask(session, paths, store=None, shards=shards, stdin=stdin,
                                progress=progress, batch_size=batch, partition_size=size)
         with Store(db) as store:
-            return ingest_dask(session, paths, store=store, shards=shards, stdin=stdin,
-                               progress=progress, batch_size=batch, keep_shards=keep,
-                               partition_size=size)
+            report = ingest_dask(session, paths, store=store, shards=shards, stdin=stdin,
+                                 progress=progress, batch_size=batch, keep_shards=keep,
+                                 partition_size=size)
+            store.refresh_search_index()
+            return report
 
 
 @app.command()
