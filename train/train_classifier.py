@@ -159,7 +159,11 @@ class Trainer:
         params = [{"params": tuned, "lr": lr}, {"params": self.head.parameters(), "lr": lr * 20}]
         opt = torch.optim.AdamW(params, weight_decay=0.01)
         steps = epochs * ((len(states) + batch - 1) // batch)
-        sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=[lr, lr * 20], total_steps=steps, pct_start=0.1)
+        # warm up over 10% of the steps; on a tiny run at least 2.5 steps, or OneCycleLR's
+        # phase boundaries coincide and it divides by zero
+        warmup = max(0.1, min(0.5, 2.5 / max(steps, 1)))
+        sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=[lr, lr * 20], total_steps=steps,
+                                                    pct_start=warmup)
         target = torch.tensor(y)
         rng = random.Random(seed)
         self.top.train()
