@@ -1,6 +1,6 @@
 """Build a store with N synthetic events (default 1,000,000) and time the analytics on it.
 
-    .venv/bin/python bench/relations_scale.py [--events 1000000] [--db /tmp/detente-1m.duckdb]
+    .venv/bin/python bench/relations_scale.py [--events 1000000] [--db bench/out/relations-1m.duckdb]
 
 The events are random but shaped like news: 60 countries with Zipf-like activity, codes
 drawn from cameo.yaml, dates over 2000–2025, most asserted, and every happening reported
@@ -115,11 +115,12 @@ def timed(fn, repeat: int = 5) -> float:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--events", type=int, default=1_000_000)
-    ap.add_argument("--db", type=Path, default=Path("/tmp/detente-1m.duckdb"))
+    ap.add_argument("--db", type=Path, default=ROOT / "bench" / "out" / "relations-1m.duckdb")
     ap.add_argument("--batch", type=int, default=50_000, help="articles per write")
     ap.add_argument("--reuse", action="store_true", help="keep an existing store of that path")
     args = ap.parse_args()
     if not (args.reuse and args.db.exists()):
+        args.db.parent.mkdir(parents=True, exist_ok=True)
         args.db.unlink(missing_ok=True)
         print(f"building {args.events:,} events in {args.db} ...")
         print(f"build: {build(args.db, args.events, args.batch):.0f} s")
