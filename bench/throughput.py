@@ -116,6 +116,7 @@ def _timed(run, profile_path: Optional[str]) -> tuple[dict[str, float], Any]:
         profiler.disable()
     timing = {"seconds": time.perf_counter() - t0, "cpu_s": time.process_time() - c0}
     if profiler:
+        Path(profile_path).parent.mkdir(parents=True, exist_ok=True)
         profiler.dump_stats(profile_path)
     return timing, result
 
