@@ -98,27 +98,10 @@ def evidence(text: Optional[str], record: dict[str, Any]) -> dict[str, Any]:
     return {"sentence": sentence, "offset": offset, "spans": sorted(out, key=lambda s: s["start"])}
 
 
-def _sources(store: Store, article_ids: list[str]) -> tuple[dict[str, dict], dict[str, dict]]:
-    """The articles (with text) and their coded event mentions (by id), for evidence."""
-    articles: dict[str, dict[str, Any]] = {}
-    coded: dict[str, dict[str, Any]] = {}
-    for aid in dict.fromkeys(article_ids):
-        article = store.article(aid)
-        if article is not None:
-            articles[aid] = article
-            coded.update((e["id"], e) for e in store.article_events(aid))
-    return articles, coded
-
-
-def _mention_spans(mention: dict[str, Any], coded: Optional[dict[str, Any]]) -> dict[str, Any]:
-    """A mention with the exact source/target spans of its coded event (the mention list
-    carries only their words)."""
-    if coded is not None:
-        return {**mention, "source": coded["source"], "target": coded["target"],
-                "trigger": coded["trigger"]}
-    words = {side: {"text": mention.get(f"{side}_text"), "start": None}
-             for side in ("source", "target") if mention.get(f"{side}_text")}
-    return {**words, **mention}
+def _articles(store: Store, article_ids: list[str]) -> dict[str, dict[str, Any]]:
+    """The articles (with text) that the evidence sentences come from, once each."""
+    found = {aid: store.article(aid) for aid in dict.fromkeys(article_ids)}
+    return {aid: article for aid, article in found.items() if article is not None}
 
 
 # --- events ---
@@ -145,15 +128,14 @@ def list_events(request: Request,
 def get_event(request: Request, event_id: str) -> dict[str, Any]:
     with _store(request) as store:
         event = _found(store.event(event_id), "event", event_id)
-        articles, coded = _sources(store, [event["article_id"]]
-                                   + [m["article_id"] for m in event.get("mentions", [])])
+        articles = _articles(store, [event["article_id"]]
+                             + [m["article_id"] for m in event.get("mentions", [])])
     own = articles.get(event["article_id"], {})
     mentions = []
     for m in event.get("mentions", []):
         article = articles.get(m["article_id"], {})
-        full = _mention_spans(m, coded.get(m.get("event_id", "")))
         mentions.append({**m, "title": article.get("title"),
-                         "evidence": evidence(article.get("text"), full)})
+                         "evidence": evidence(article.get("text"), m)})
     return {**event, "article": {k: v for k, v in own.items() if k != "text"} or None,
             "evidence": evidence(own.get("text"), event), "mentions": mentions}
 

@@ -54,12 +54,14 @@ def happenings_where(f: "EventFilter", page: str = "") -> tuple[str, dict[str, A
 # so that a million stored events are never joined whole.
 MENTION_SELECT = """WITH he AS (SELECT event_id, happening_id FROM happening_events
         WHERE happening_id IN (SELECT unnest($ids::VARCHAR[]))),
-    e AS (SELECT id, article_id, sentence_index, sentence, trigger, source_text, target_text,
-          cameo, event_date FROM events WHERE id IN (SELECT event_id FROM he)),
+    e AS (SELECT id, article_id, sentence_index, sentence, trigger, source_text, source_start,
+          source_end, target_text, target_start, target_end, cameo, event_date
+          FROM events WHERE id IN (SELECT event_id FROM he)),
     a AS (SELECT id, title, outlet, url, published FROM articles
           WHERE id IN (SELECT article_id FROM e))
     SELECT he.happening_id, e.id AS event_id, e.article_id, e.sentence_index,
-        e.sentence, e.trigger, e.source_text, e.target_text, e.cameo, e.event_date,
+        e.sentence, e.trigger, e.source_text, e.source_start, e.source_end, e.target_text,
+        e.target_start, e.target_end, e.cameo, e.event_date,
         a.title, a.outlet, a.url, a.published
     FROM he JOIN e ON e.id = he.event_id LEFT JOIN a ON a.id = e.article_id
     ORDER BY a.published NULLS LAST, e.article_id, e.sentence_index, e.id"""
@@ -232,8 +234,12 @@ def event_dict(values: tuple[Any, ...]) -> dict[str, Any]:
 
 
 def mention_dict(row: dict[str, Any]) -> dict[str, Any]:
-    """One report of a happening, for ``mentions`` lists."""
-    return {
+    """One report of a happening, for ``mentions`` lists: where it is, and the words and
+    character spans (in its article's text) of its source, target and trigger."""
+    spans = {side: None if row[f"{side}_text"] is None else
+             {"text": row[f"{side}_text"], "start": row[f"{side}_start"], "end": row[f"{side}_end"]}
+             for side in ("source", "target")}
+    return {**spans,
         "event_id": row["event_id"], "article_id": row["article_id"],
         "sentence_index": row["sentence_index"], "sentence": row["sentence"],
         "trigger": row["trigger"], "source_text": row["source_text"],
