@@ -60,7 +60,7 @@ DETENTE_COLUMNS = ["detente_id", "plover", "plover_mode", "modality", "event_dat
 _NULL = "CAST(NULL AS VARCHAR)"
 
 
-def _actor_sql(side: str, n: int) -> list[str]:
+def _actor_sql(side: str) -> list[str]:
     return [f"e.{side}_code", f"upper(coalesce(e.{side}_name, e.{side}_text))",
             f"e.{side}_country", _NULL, _NULL, _NULL, _NULL, f"e.{side}_sector", _NULL, _NULL]
 
@@ -79,7 +79,7 @@ def _gdelt_select() -> str:
          "CAST(strftime(h.event_date, '%Y%m%d') AS INTEGER)",
          "CAST(strftime(h.event_date, '%Y%m') AS INTEGER)", "year(h.event_date)",
          "round(year(h.event_date) + (dayofyear(h.event_date) - 1) / 365.0, 4)"]
-        + _actor_sql("source", 1) + _actor_sql("target", 2)
+        + _actor_sql("source") + _actor_sql("target")
         + ["CASE WHEN e.sentence_index <= 1 THEN 1 ELSE 0 END", "h.cameo",
            "substr(h.cameo, 1, 3)", "h.cameo_root", "h.quad_class", "h.goldstein",
            "h.num_mentions", "h.num_sources", "h.num_articles", _NULL]

@@ -10,8 +10,8 @@ from __future__ import annotations
 from typing import Any, Optional
 
 from ..errors import QueryError
-from ..store.query import paging, query_date
-from .relations import MODALITIES, PERIODS, period_label
+from ..store.query import paging
+from .relations import MODALITIES, check_period, period_label, window
 
 _WHEN = """(CAST($since AS DATE) IS NULL OR h.event_date >= CAST($since AS DATE))
     AND (CAST($until AS DATE) IS NULL OR h.event_date <= CAST($until AS DATE))
@@ -30,16 +30,6 @@ _SIDES = f"""SELECT h.id, h.goldstein, h.event_date, 'source' AS side,
 _ACTOR_ID = "coalesce(kb_id, code, lower(text))"
 
 
-def _when(since: object, until: object, modalities: tuple[str, ...]) -> dict[str, Any]:
-    start, end = query_date(since, "since"), query_date(until, "until")
-    if start and end and start > end:
-        raise QueryError(f"since ({start}) is after until ({end}); swap them")
-    bad = [m for m in modalities if m not in MODALITIES]
-    if bad or not modalities:
-        raise QueryError(f"modalities must be some of {', '.join(MODALITIES)} (got {bad or 'none'})")
-    return {"since": start, "until": end, "modalities": list(modalities)}
-
-
 def top_actors(store, *, since: object = None, until: object = None, limit: int = 20,
                role: str = "any", modalities: tuple[str, ...] = ("asserted",)) -> list[dict[str, Any]]:
     """The actors in most happenings: ``{id, code, name, country, events, as_source,
@@ -55,7 +45,7 @@ def top_actors(store, *, since: object = None, until: object = None, limit: int 
         count(*) FILTER (WHERE side = 'target') AS as_target,
         round(avg(goldstein), 3) AS goldstein_mean
         FROM ({_SIDES}) sides GROUP BY 1{having} ORDER BY {order} DESC, id{page}"""
-    return store.query(sql, {**_when(since, until, modalities), **page_params})
+    return store.query(sql, {**window(since, until, modalities), **page_params})
 
 
 def actor(store, actor_id: str, *, by: str = "year") -> Optional[dict[str, Any]]:
@@ -63,9 +53,7 @@ def actor(store, actor_id: str, *, by: str = "year") -> Optional[dict[str, Any]]
     the event dates), its top partner countries, and its most reported happenings."""
     if not isinstance(actor_id, str) or not actor_id.strip():
         raise QueryError("actor id must be a kb_id, a CAMEO code or words")
-    if by not in PERIODS:
-        raise QueryError(f"by must be one of {', '.join(PERIODS)} (got {by!r})")
-    params = {**_when(None, None, MODALITIES), "actor": actor_id.strip(), "by": by}
+    params = {**window(None, None, MODALITIES), "actor": actor_id.strip(), "by": check_period(by)}
     mine = f"SELECT * FROM ({_SIDES}) WHERE {_ACTOR_ID} = $actor"
     summary = store.query(f"""SELECT mode(code) AS code, mode(coalesce(name, text)) AS name,
         mode(country) AS country, count(DISTINCT id) AS events,
@@ -93,14 +81,13 @@ def actor(store, actor_id: str, *, by: str = "year") -> Optional[dict[str, Any]]
 def issues_over_time(store, *, by: str = "month", since: object = None, until: object = None,
                      modalities: tuple[str, ...] = ("asserted",)) -> list[dict[str, Any]]:
     """Happenings per issue tag and period: ``{period, start, issue, events, articles}``."""
-    if by not in PERIODS:
-        raise QueryError(f"by must be one of {', '.join(PERIODS)} (got {by!r})")
+    check_period(by)
     rows = store.query(f"""SELECT CAST(date_trunc($by, event_date) AS DATE) AS start, issue,
         count(*) AS events, sum(num_articles) AS articles FROM (
             SELECT h.event_date, h.num_articles, unnest(h.issues) AS issue FROM happenings h
             WHERE h.event_date IS NOT NULL AND {_WHEN})
         GROUP BY ALL ORDER BY start, events DESC, issue""",
-        {**_when(since, until, modalities), "by": by})
+        {**window(since, until, modalities), "by": by})
     return [{"period": period_label(r["start"], by), "start": r["start"].isoformat(),
              "issue": r["issue"], "events": r["events"], "articles": int(r["articles"])}
             for r in rows]
@@ -120,7 +107,7 @@ def network(store, *, since: object = None, until: object = None, min_events: in
         FROM happenings h WHERE h.source_country IS NOT NULL AND h.target_country IS NOT NULL
         AND h.source_country <> h.target_country AND {_WHEN}
         GROUP BY ALL HAVING count(*) >= $min ORDER BY events DESC, source, target""",
-        {**_when(since, until, modalities), "min": min_events})
+        {**window(since, until, modalities), "min": min_events})
     totals: dict[str, int] = {}
     for e in edges:
         e["articles"] = int(e["articles"])

@@ -58,9 +58,8 @@ _TOP_EVENTS = f"""SELECT * FROM (
         h.num_articles, h.source_country, h.target_country, e.sentence,
         row_number() OVER (PARTITION BY date_trunc($by, h.event_date)
                            ORDER BY h.num_articles DESC, abs(h.goldstein) DESC, h.id) AS rank
-    FROM happenings h JOIN events e ON e.id = h.id WHERE {_DYAD.replace("event_date", "h.event_date")
-        .replace("modality", "h.modality").replace("source_country", "h.source_country")
-        .replace("target_country", "h.target_country")}) WHERE rank <= $top ORDER BY start, rank"""
+    FROM (SELECT * FROM happenings WHERE {_DYAD}) h JOIN events e ON e.id = h.id)
+    WHERE rank <= $top ORDER BY start, rank"""
 
 
 @dataclass(frozen=True)
@@ -178,16 +177,24 @@ def _params(a: str, b: str, by: str, since: object, until: object,
     a, b = country(a, "a"), country(b, "b")
     if a == b:
         raise QueryError(f"a and b are the same country ({a}); give two different ones")
+    return {"a": a, "b": b, "by": check_period(by), **window(since, until, modalities)}
+
+
+def check_period(by: str) -> str:
     if by not in PERIODS:
         raise QueryError(f"by must be one of {', '.join(PERIODS)} (got {by!r})")
+    return by
+
+
+def window(since: object, until: object, modalities: tuple[str, ...]) -> dict[str, Any]:
+    """Validated ``$since``, ``$until`` and ``$modalities`` parameters of a query."""
     bad = [m for m in modalities if m not in MODALITIES]
     if bad or not modalities:
         raise QueryError(f"modalities must be some of {', '.join(MODALITIES)} (got {bad or 'none'})")
     start, end = query_date(since, "since"), query_date(until, "until")
     if start and end and start > end:
         raise QueryError(f"since ({start}) is after until ({end}); swap them")
-    return {"a": a, "b": b, "by": by, "since": start, "until": end,
-            "modalities": list(modalities)}
+    return {"since": start, "until": end, "modalities": list(modalities)}
 
 
 def period_label(start: date, by: str) -> str:

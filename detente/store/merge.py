@@ -42,12 +42,13 @@ reversible (mentions are never changed; ``Store.rebuild_happenings()`` regroups 
 
 from __future__ import annotations
 
+from ..coding.reports import MUTUAL_ROOTS  # the roots whose dyad has no direction, as the coder folds them
+
 MERGE_VERSION = "merge.v1"
 DAY_TOLERANCE = 2
 MAX_SPAN = 3  # days: a chain longer than this (a daily campaign) is cut into 3-day happenings
-MUTUAL_ROOTS = ("03", "04", "05", "06")
 
-_MUTUAL = ", ".join(f"'{r}'" for r in MUTUAL_ROOTS)
+_MUTUAL = ", ".join(f"'{r}'" for r in sorted(MUTUAL_ROOTS))
 
 # The block of one mention (an expression over the columns of ``events``): source and
 # target side of the dyad, countries for an international pair, else codes, else words.
