@@ -15,9 +15,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Optional, TextIO
 
 from .errors import QueryError
+from .ingest import read_sources
 from .store import Store
 from .store.query import query_date
-from .types import CodedArticle, Problem
+from .types import Article, CodedArticle, Problem
 
 if TYPE_CHECKING:  # the pipeline (spaCy, torch) loads only when a command needs it
     from .pipeline import Pipeline
@@ -46,41 +47,73 @@ def ingest(pipeline: Pipeline, store: Store, paths: Iterable[str], *, stdin: Opt
     """Code and store articles. Unchanged articles already stored are skipped before
     parsing, so an interrupted run resumes where it stopped; each batch is one
     transaction, so nothing committed is lost and nothing is stored twice."""
-    report = IngestReport(run_id=uuid.uuid4().hex[:12])
-    stored = store.stored_hashes()
+    writer = BatchWriter(store, batch_size or pipeline.settings.commit_every, progress)
+    writer.add(pipeline.process(paths, stdin=stdin, on_problem=writer.problem,
+                                skip=writer.already_stored))
+    return writer.finish()
 
-    def on_problem(p: Problem) -> None:
-        report.problems.append(p)
-        store.log_problem(p, report.run_id)
 
-    def already(article) -> bool:
-        if stored.get(article.id) == article.content_hash:
-            report.articles_skipped += 1
+class BatchWriter:
+    """Collects coded articles *in input order* and writes them in batches of
+    ``batch_size`` through ``Store.write`` -- the batches a single-process ingest would
+    write, so ids and stored rows do not depend on how many workers coded them."""
+
+    def __init__(self, store: Optional[Store], batch_size: int,
+                 progress: Optional[Progress] = None) -> None:
+        self.store = store
+        self.batch_size = batch_size
+        self.progress = progress
+        self.report = IngestReport(run_id=uuid.uuid4().hex[:12])
+        self._batch: list[CodedArticle] = []
+        self._stored: Optional[dict[str, str]] = None  # article id -> content hash, read once
+
+    def problem(self, problem: Problem) -> None:
+        self.report.problems.append(problem)
+        if self.store is not None:
+            self.store.log_problem(problem, self.report.run_id)
+
+    def add(self, coded: Iterable[CodedArticle]) -> None:
+        for c in coded:
+            self._batch.append(c)
+            if len(self._batch) >= self.batch_size:
+                self.flush()
+
+    def finish(self) -> IngestReport:
+        """Write what is left and bring the full-text index up to date (a no-op when
+        current); the report of the whole run."""
+        self.flush()
+        if self.store is not None:
+            self.store.refresh_search_index()
+        return self.report
+
+    def flush(self) -> None:
+        if not self._batch or self.store is None:
+            return
+        result = self.store.write(self._batch)
+        self.report.articles_written += result.articles_written
+        self.report.articles_skipped += result.articles_skipped
+        self.report.events_written += result.events_written
+        if self.progress:
+            self.progress(len(self._batch), result.events_written)
+        self._batch = []
+
+    def already_stored(self, article: Article) -> bool:
+        """True (and counted as skipped) when the article is stored with the same content."""
+        if self._stored is None:
+            self._stored = self.store.stored_hashes() if self.store is not None else {}
+        if self._stored.get(article.id) == article.content_hash:
+            self.report.articles_skipped += 1
             return True
         return False
 
-    size = batch_size or pipeline.settings.commit_every
-    batch: list[CodedArticle] = []
-    for coded in pipeline.process(paths, stdin=stdin, on_problem=on_problem, skip=already):
-        batch.append(coded)
-        if len(batch) >= size:
-            _flush(store, batch, report, progress)
-    _flush(store, batch, report, progress)
-    store.refresh_search_index()  # full-text search (store/search.py); no-op when current
-    return report
-
-
-def _flush(store: Store, batch: list[CodedArticle], report: IngestReport,
-           progress: Optional[Progress]) -> None:
-    if not batch:
-        return
-    result = store.write(batch)
-    report.articles_written += result.articles_written
-    report.articles_skipped += result.articles_skipped
-    report.events_written += result.events_written
-    if progress:
-        progress(len(batch), result.events_written)
-    batch.clear()
+    def new_articles(self, paths: Iterable[str], stdin: Optional[TextIO]) -> Iterator[Article]:
+        """The input's articles not already stored with the same content hash; reading
+        problems are reported on the way (what ``ingest`` does before parsing)."""
+        for item in read_sources(paths, stdin=stdin):
+            if isinstance(item, Problem):
+                self.problem(item)
+            elif not self.already_stored(item):
+                yield item
 
 
 def demo_corpus() -> Path:

@@ -44,10 +44,8 @@ def ingest_parallel(paths: list[str], *, db: str, workers: Optional[int], cluste
     from ..store import Store
 
     with Store(db) as store, LocalPool(n, settings) as pool:
-        report = ingest_local(store, paths, pool, stdin=stdin, progress=progress,
-                              batch_size=batch, chunk=chunk_size(n, total))
-        store.refresh_search_index()  # as service.ingest does; a no-op when current
-        return report
+        return ingest_local(store, paths, pool, stdin=stdin, progress=progress,
+                            batch_size=batch, chunk=chunk_size(n, total))
 
 
 def _ingest_cluster(paths: list[str], *, db: str, cluster: str, settings: Settings,
@@ -63,11 +61,9 @@ def _ingest_cluster(paths: list[str], *, db: str, cluster: str, settings: Settin
             return ingest_dask(session, paths, store=None, shards=shards, stdin=stdin,
                                progress=progress, batch_size=batch, partition_size=size)
         with Store(db) as store:
-            report = ingest_dask(session, paths, store=store, shards=shards, stdin=stdin,
-                                 progress=progress, batch_size=batch, keep_shards=keep,
-                                 partition_size=size)
-            store.refresh_search_index()
-            return report
+            return ingest_dask(session, paths, store=store, shards=shards, stdin=stdin,
+                               progress=progress, batch_size=batch, keep_shards=keep,
+                               partition_size=size)
 
 
 @app.command()

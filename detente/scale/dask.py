@@ -206,7 +206,7 @@ def ingest_dask(session: DaskSession, paths: Sequence[str], *, store: Optional[S
                 merged.append(_take(writer, *pending.popleft()))
         while pending:
             merged.append(_take(writer, *pending.popleft()))
-        writer.flush()
+        writer.finish()
     finally:
         for _part, future in pending:
             future.cancel()

@@ -210,5 +210,4 @@ def ingest_local(store: Store, paths: Sequence[str], pool: LocalPool, *,
         for problem in result.problems:
             writer.problem(problem)
         writer.add(result.coded)
-    writer.flush()
-    return writer.report
+    return writer.finish()
