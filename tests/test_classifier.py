@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from detente.coding.classifier import LABELS, PENTA, PLOVER_TYPES, EventClassifier, Pair, question
-from detente.coding.plover import plover_class
+from detente.coding.plover import code_penta, plover_class
 from detente.errors import ModelError
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -66,9 +66,26 @@ def test_verdict_picks_type_penta_and_a_code_of_that_type():
 
 
 @pytest.mark.parametrize("label", PLOVER_TYPES)
-def test_every_type_maps_to_its_penta_class(label):
-    v = EventClassifier(fake_head(), AxisEncoder()).classify([Pair(f"{label} x")])[0]
-    assert v.plover == label and v.penta == PENTA[label]
+def test_every_type_maps_to_the_penta_class_of_its_cameo_root(label):
+    head = fake_head()
+    v = EventClassifier(head, AxisEncoder()).classify([Pair(f"{label} x")])[0]
+    code = str(head["default_codes"][list(head["default_types"]).index(label)])
+    assert v.plover == label and v.penta == code_penta(code)
+    assert v.penta == PENTA[label] or label in ("REQUEST", "SANCTION")  # appeals 0, 16 is 3
+
+
+def test_an_appeal_and_a_demand_are_both_request_but_differ_in_penta():
+    head = fake_head()
+    head["code_labels"] = np.array(list(head["code_labels"]) + ["100"])
+    head["code_types"] = np.array(list(head["code_types"]) + ["REQUEST"])
+    head["code_b"] = np.zeros(len(head["code_labels"]), dtype=np.float32)
+    head["code_W"] = np.vstack([head["code_W"], np.zeros((1, len(LABELS)), dtype=np.float32)])
+    head["code_W"][list(head["code_labels"]).index("020"), LABELS.index("REQUEST")] = 5.0
+    appeal = EventClassifier(head, AxisEncoder()).classify([Pair("REQUEST x")])[0]
+    head["code_W"][-1, LABELS.index("REQUEST")] = 10.0  # the code head now reads a demand
+    demand = EventClassifier(head, AxisEncoder()).classify([Pair("REQUEST x")])[0]
+    assert (appeal.plover, appeal.penta) == ("REQUEST", 0)
+    assert (demand.plover, demand.cameo, demand.penta) == ("REQUEST", "100", 3)
 
 
 def test_a_head_without_all_types_is_refused():

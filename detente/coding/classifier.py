@@ -8,8 +8,9 @@ Output: one of 17 labels -- the 15 PLOVER types (CONCEDE and RETREAT are one
 class, YIELD), STATEMENT (CAMEO 01: the source only comments) and NONE (no
 event between the two) -- with probabilities; the 5-way class
 (0 statement, 1 verbal cooperation, 2 material cooperation, 3 verbal conflict,
-4 material conflict) summed from them; and a CAMEO code chosen by a second head
-among the codes of the winning type.
+4 material conflict) summed from them by the CAMEO root of each type's likely codes
+(appeals are 0 and demands 3, though both are REQUEST); and a CAMEO code chosen by
+a second head among the codes of the winning type.
 
 ``train/train_classifier.py`` fine-tunes the top layers of MiniLM (each weight
 through a low-rank change) and a linear head on sentences the team wrote
@@ -29,7 +30,7 @@ from typing import Optional, Sequence
 import numpy as np
 
 from ..errors import ModelError
-from .plover import PLOVER_PENTA, PLOVER_TYPES
+from .plover import PLOVER_PENTA, PLOVER_TYPES, code_penta
 
 HEAD_PATH = Path(__file__).resolve().parent.parent / "data" / "models" / "event_head.npz"
 LABELS = PLOVER_TYPES + ("STATEMENT", "NONE")
@@ -85,6 +86,10 @@ class EventClassifier:
         self.code_type = {c: t for c, t in zip(self.code_labels, head["code_types"])}
         self.default_code = dict(zip(head["default_types"], head["default_codes"]))
         self.meta = json.loads(str(head["meta"]))
+        self._code_penta = np.array([code_penta(c) if code_penta(c) is not None
+                                     else PENTA[self.code_type[c]] for c in self.code_labels])
+        self._type_codes = {lab: np.flatnonzero([self.code_type[c] == lab for c in self.code_labels])
+                            for lab in PLOVER_TYPES}
         layers = {k[len(LAYER_PREFIX):]: v for k, v in head.items() if k.startswith(LAYER_PREFIX)}
         deltas = {k[len(DELTA_PREFIX):-2]: (head[k[:-2] + ".B"], v) for k, v in head.items()
                   if k.startswith(DELTA_PREFIX) and k.endswith(".A")}
@@ -122,14 +127,26 @@ class EventClassifier:
         probs = {lab: float(v) for lab, v in zip(self.labels, p)}
         label = self.labels[int(p.argmax())]
         plover = max(PLOVER_TYPES, key=probs.__getitem__)
-        penta_mass = [0.0] * 5
-        for lab, v in probs.items():
-            penta_mass[PENTA[lab]] += v
         codes = [(v, code) for code, v in zip(self.code_labels, c) if self.code_type[code] == plover]
         cameo = max(codes)[1] if codes else self.default_code[plover]
         return Verdict(label=label, plover=plover, cameo=cameo,
-                       penta=int(np.argmax(penta_mass)), probability=probs[label],
+                       penta=self._penta(probs, c), probability=probs[label],
                        plover_probability=probs[plover], probs=probs)
+
+    def _penta(self, probs: dict[str, float], c: np.ndarray) -> int:
+        """The most probable 5-way class. The class follows the CAMEO root
+        (plover.ROOT_PENTA), so each type's probability is shared among the classes of its
+        codes as the code head weighs them: REQUEST splits into appeals (0) and demands
+        (3), COERCE into sanctions (16: 3) and repression (17: 4)."""
+        mass = np.zeros(5)
+        for lab, v in probs.items():
+            idx = self._type_codes.get(lab)
+            if idx is None or not len(idx):
+                mass[PENTA[lab]] += v
+                continue
+            w = c[idx]
+            np.add.at(mass, self._code_penta[idx], v * w / w.sum())
+        return int(mass.argmax())
 
 
 @lru_cache(maxsize=1)

@@ -15,6 +15,22 @@ PLOVER_PENTA: dict[str, int] = {
     "PROTEST": 4, "SANCTION": 4, "MOBILIZE": 4, "COERCE": 4, "ASSAULT": 4,
 }
 PLOVER_TYPES: tuple[str, ...] = tuple(PLOVER_PENTA)
+
+# The 5-way class of a CAMEO code, by root, as event-data sets built on CAMEO count it
+# (neutral, then the quad classes): statements (01) and appeals (02) are neutral, 0;
+# reducing relations (16: cutting ties, recalling envoys, halting talks, expelling
+# diplomats, sanctions) is diplomatic, not material, conflict, 3. PLOVER_PENTA is the
+# coarser view by type: REQUEST covers both appeals (02, 0) and demands (10, 3).
+ROOT_PENTA: dict[str, int] = {
+    "01": 0, "02": 0, "03": 1, "04": 1, "05": 1, "06": 2, "07": 2, "08": 2,
+    "09": 3, "10": 3, "11": 3, "12": 3, "13": 3, "16": 3,
+    "14": 4, "15": 4, "17": 4, "18": 4, "19": 4, "20": 4,
+}
+
+
+def code_penta(code: str) -> Optional[int]:
+    """The 5-way class of a CAMEO code ("0251" -> 0, "163" -> 3), None if not a code."""
+    return ROOT_PENTA.get(str(code)[:2])
 PLOVER_ALIASES: dict[str, str] = {
     "CONCEDE": "YIELD", "RETREAT": "YIELD",
     "DEMAND": "REQUEST",

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Literal, Mapping, Optional
 
 from ..coding.lexicon import CameoCode
-from ..coding.plover import PLOVER_PENTA, PLOVER_TYPES, plover_type  # noqa: F401 - re-exported
+from ..coding.plover import PLOVER_PENTA, PLOVER_TYPES, code_penta, plover_type  # noqa: F401 - re-exported
 
 Scheme = Literal["cameo", "plover"]
 
@@ -70,10 +70,10 @@ class CodeBook:
         return Code(text, "plover", plover, plover, plover)
 
     def penta(self, code: Code) -> int:
-        """The 5-way class of a code: from the CAMEO quad class (01 statements are 0),
-        or from the PLOVER type."""
+        """The 5-way class of a code: from the CAMEO root (plover.ROOT_PENTA: statements
+        and appeals 0, reducing relations 3), or from the PLOVER type."""
         if code.scheme == "cameo":
-            return 0 if code.root == "01" else self._cameo[code.full].quad_class
+            return code_penta(code.full)
         return PLOVER_PENTA[code.full]
 
 
