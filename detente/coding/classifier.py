@@ -22,6 +22,7 @@ provenance record; the model itself comes from the installed wheel.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -63,9 +64,39 @@ def question(pair: Pair) -> str:
     return f"source: {pair.source or 'unknown'}. target: {pair.target or 'none'}."
 
 
-def features(encoder, pairs: Sequence[Pair]) -> np.ndarray:
-    """One pooled vector per (question, sentence) pair."""
-    return encoder.encode([question(p) for p in pairs], [p.text for p in pairs])
+SOURCE_MARKS, TARGET_MARKS = ("[", "]"), ("{", "}")
+
+
+def _find(text: str, phrase: Optional[str], taken: tuple[int, int] = (-1, -1)) -> Optional[tuple[int, int]]:
+    """Where ``phrase`` first occurs in ``text`` as whole words outside the span ``taken``
+    (exact case first, then any case), or None."""
+    if not phrase or not phrase.strip():
+        return None
+    pattern = rf"(?<!\w){re.escape(phrase.strip())}(?!\w)"
+    for flags in (0, re.IGNORECASE):
+        for m in re.finditer(pattern, text, flags):
+            if m.end() <= taken[0] or m.start() >= taken[1]:
+                return m.span()
+    return None
+
+
+def marked(pair: Pair) -> str:
+    """The sentence with the source wrapped in [ ] and the target in { }, so the encoder
+    sees *which* mention is meant when a name occurs twice or a sentence reports several
+    events. A phrase that is not in the sentence is left unmarked."""
+    text = pair.text
+    src = _find(text, pair.source)
+    tgt = _find(text, pair.target, src or (-1, -1))
+    spans = sorted([(src, SOURCE_MARKS)] * bool(src) + [(tgt, TARGET_MARKS)] * bool(tgt), reverse=True)
+    for (start, end), (left, right) in spans:  # right to left keeps offsets valid
+        text = f"{text[:start]}{left} {text[start:end]} {right}{text[end:]}"
+    return text
+
+
+def features(encoder, pairs: Sequence[Pair], marks: bool = False) -> np.ndarray:
+    """One pooled vector per (question, sentence) pair; with ``marks`` the sentence has
+    its source and target marked in place (heads trained that way say so in their meta)."""
+    return encoder.encode([question(p) for p in pairs], [marked(p) if marks else p.text for p in pairs])
 
 
 def _softmax(z: np.ndarray) -> np.ndarray:
@@ -118,7 +149,7 @@ class EventClassifier:
     def classify(self, pairs: Sequence[Pair]) -> list[Verdict]:
         if not pairs:
             return []
-        X = features(self.encoder, pairs)
+        X = features(self.encoder, pairs, marks=bool(self.meta.get("marks")))
         P = self.probabilities(X)
         C = _softmax(X @ self.cW.T + self.cb)
         return [self._verdict(p, c) for p, c in zip(P, C)]

@@ -120,6 +120,8 @@ class EventCoder:
             return None  # "such meetings bring the temperature down": a kind, not an event
         if rule.pos == "NOUN":
             sources, targets = self._nominal(si, rule, tok, index)
+        elif dyads.asks_a_question(tok):
+            return None  # "asked whether Russia would attack": a question, not an appeal
         else:
             sources, targets = self._verbal(si, rule, tok, index)
         sources = [m for m in sources if m.actor.code]

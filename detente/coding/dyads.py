@@ -282,6 +282,22 @@ def is_speech_verb(tok) -> bool:
     return tok.lemma_.lower() in SPEECH_VERBS and tok.pos_ in ("VERB", "AUX")
 
 
+QUESTION_WORDS = frozenset({"whether", "if", "what", "why", "how", "when", "where", "who", "which"})
+
+
+def asks_a_question(verb) -> bool:
+    """"X asked whether / what / why ...": the verb asks a question (an indirect one in its
+    clause complement) and names nobody it asks, so it is no appeal to anyone."""
+    if verb.lemma_.lower() not in ("ask", "wonder", "question", "inquire", "enquire"):
+        return False
+    if any(c.dep_ in ("dobj", "dative") for c in verb.children):
+        return False
+    for c in verb.children:
+        if c.dep_ == "ccomp" and any(t.lower_ in QUESTION_WORDS and t.i < c.i for t in c.subtree):
+            return True
+    return False
+
+
 def is_person(m: Mention) -> bool:
     """A person the knowledge base knows, or one the NER found ("Prof Rajan Kumar")."""
     return (m.actor.kb_id or "").startswith("person:") or m.actor.basis == "ner-person"
