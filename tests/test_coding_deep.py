@@ -83,6 +83,18 @@ def test_urging_someone_to_act_targets_the_one_urged(code):
     assert pairs(code("Germany urged Hungary to drop its veto."), "02") == {("DEU", "HUN")}
 
 
+@pytest.mark.parametrize("text", [
+    "The Kenyan foreign minister asked whether Ethiopia would close its border with Somalia.",
+    "Chile's president asked why Argentina had recalled its envoy.",
+])
+def test_asking_a_question_is_no_appeal(code, text):
+    assert pairs(code(text), "02") == set() and pairs(code(text), "10") == set()
+
+
+def test_asking_someone_to_act_is_still_an_appeal(code):
+    assert ("KEN", "ETH") in pairs(code("Kenya asked Ethiopia to reopen the border."), "02")
+
+
 @pytest.mark.parametrize("text, target", [
     ("Canada imposed sanctions on Iran.", "IRN"),
     ("Canada imposed sanctions on Iranian individuals and firms.", "IRN"),  # a demonym, no actor
