@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from detente.coding.classifier import LABELS, PENTA, PLOVER_TYPES, EventClassifier, Pair, question
+from detente.coding.classifier import LABELS, PENTA, PLOVER_TYPES, EventClassifier, Pair, marked, question
 from detente.coding.plover import code_penta, plover_class
 from detente.errors import ModelError
 
@@ -53,6 +53,33 @@ def test_concede_and_retreat_are_one_class():
 def test_the_question_names_source_and_target_or_says_they_are_missing():
     assert question(Pair("t", "Russia", "Ukraine")) == "source: Russia. target: Ukraine."
     assert "target: none" in question(Pair("t", "Russia", None))
+
+
+@pytest.mark.parametrize("pair, expected", [
+    (Pair("Kerry called Lavrov", "Lavrov", "Kerry"), "{ Kerry } called [ Lavrov ]"),
+    # whole words only: "Iran" is not the start of "Iranian"
+    (Pair("Iranian officials met Iran", "Iran", "Iranian officials"), "{ Iranian officials } met [ Iran ]"),
+    # the first mention of each, never the same mention twice
+    (Pair("Chad said Chad would expel Chad", "Chad", "Chad"), "[ Chad ] said { Chad } would expel Chad"),
+    (Pair("the US and Russia", "The US", None), "[ the US ] and Russia"),
+    (Pair("Nothing here", "Peru", "Chile"), "Nothing here"),
+])
+def test_marking_wraps_the_first_whole_word_mention_of_each_actor(pair, expected):
+    assert marked(pair) == expected
+
+
+def test_a_head_trained_with_marks_reads_marked_sentences():
+    seen = []
+
+    class Recorder(AxisEncoder):
+        def encode(self, firsts, seconds):
+            seen.extend(seconds)
+            return super().encode(firsts, [s.lstrip("[{ ") for s in seconds])
+
+    head = fake_head()
+    head["meta"] = np.array(json.dumps({"trained_on": "test", "marks": True}))
+    EventClassifier(head, Recorder()).classify([Pair("ASSAULT by Chad on Niger", "Chad", "Niger")])
+    assert seen == ["ASSAULT by [ Chad ] on { Niger }"]
 
 
 def test_verdict_picks_type_penta_and_a_code_of_that_type():
