@@ -87,8 +87,8 @@ def marked(pair: Pair) -> str:
     text = pair.text
     src = _find(text, pair.source)
     tgt = _find(text, pair.target, src or (-1, -1))
-    spans = sorted([(src, SOURCE_MARKS)] * bool(src) + [(tgt, TARGET_MARKS)] * bool(tgt), reverse=True)
-    for (start, end), (left, right) in spans:  # right to left keeps offsets valid
+    spans = [(span, marks) for span, marks in ((src, SOURCE_MARKS), (tgt, TARGET_MARKS)) if span]
+    for (start, end), (left, right) in sorted(spans, reverse=True):  # right to left keeps offsets valid
         text = f"{text[:start]}{left} {text[start:end]} {right}{text[end:]}"
     return text
 
@@ -117,8 +117,9 @@ class EventClassifier:
         self.code_type = {c: t for c, t in zip(self.code_labels, head["code_types"])}
         self.default_code = dict(zip(head["default_types"], head["default_codes"]))
         self.meta = json.loads(str(head["meta"]))
-        self._code_penta = np.array([code_penta(c) if code_penta(c) is not None
-                                     else PENTA[self.code_type[c]] for c in self.code_labels])
+        # per code its 5-way class; per type the indices of its codes in the code head
+        self._code_penta = np.array([PENTA[self.code_type[c]] if (k := code_penta(c)) is None else k
+                                     for c in self.code_labels])
         self._type_codes = {lab: np.flatnonzero([self.code_type[c] == lab for c in self.code_labels])
                             for lab in PLOVER_TYPES}
         layers = {k[len(LAYER_PREFIX):]: v for k, v in head.items() if k.startswith(LAYER_PREFIX)}
@@ -158,8 +159,8 @@ class EventClassifier:
         probs = {lab: float(v) for lab, v in zip(self.labels, p)}
         label = self.labels[int(p.argmax())]
         plover = max(PLOVER_TYPES, key=probs.__getitem__)
-        codes = [(v, code) for code, v in zip(self.code_labels, c) if self.code_type[code] == plover]
-        cameo = max(codes)[1] if codes else self.default_code[plover]
+        idx = self._type_codes[plover]
+        cameo = self.code_labels[idx[c[idx].argmax()]] if len(idx) else self.default_code[plover]
         return Verdict(label=label, plover=plover, cameo=cameo,
                        penta=self._penta(probs, c), probability=probs[label],
                        plover_probability=probs[plover], probs=probs)
@@ -171,12 +172,11 @@ class EventClassifier:
         (3), COERCE into sanctions (16: 3) and repression (17: 4)."""
         mass = np.zeros(5)
         for lab, v in probs.items():
-            idx = self._type_codes.get(lab)
-            if idx is None or not len(idx):
+            idx = self._type_codes.get(lab, ())
+            if len(idx):
+                np.add.at(mass, self._code_penta[idx], v * c[idx] / c[idx].sum())
+            else:  # STATEMENT, NONE, or a type the code head never saw
                 mass[PENTA[lab]] += v
-                continue
-            w = c[idx]
-            np.add.at(mass, self._code_penta[idx], v * w / w.sum())
         return int(mass.argmax())
 
 
