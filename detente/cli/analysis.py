@@ -6,7 +6,7 @@ import csv
 import json
 import sys
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Callable, Optional, TypeVar
 
 import typer
 from rich.markup import escape
@@ -15,6 +15,8 @@ from rich.table import Table
 from ..errors import DetenteError
 from .actors import actors_app
 from .common import DbOpt, app, err, fail, out
+
+T = TypeVar("T")
 
 SinceOpt = typer.Option(None, "--since", help="YYYY-MM-DD (inclusive).")
 UntilOpt = typer.Option(None, "--until", help="YYYY-MM-DD (inclusive).")
@@ -37,6 +39,16 @@ def _open(db: str, parquet: Optional[Path] = None):
     from ..store.parquet import open_dataset
 
     return open_dataset(parquet) if parquet else Store(db, read_only=True)
+
+
+def _query(db: str, parquet: Optional[Path], ask: Callable[[Any], T]) -> T:
+    """``ask(store)`` on the store (read-only) or the Parquet dataset; a DetenteError
+    (bad store, bad period ...) ends the command with its message."""
+    try:
+        with _open(db, parquet) as store:
+            return ask(store)
+    except DetenteError as exc:
+        fail(exc)
 
 
 def _flat(row: dict[str, Any]) -> dict[str, Any]:
@@ -110,12 +122,8 @@ def relations(a: str = typer.Argument(..., help="ISO3 country, e.g. USA."),
 
     if direction not in ("all", "both", "a_to_b", "b_to_a"):
         raise typer.BadParameter("use all, both, a_to_b or b_to_a", param_hint="--direction")
-    try:
-        with _open(db, parquet) as store:
-            rel = analytics.relations(store, a, b, by=by, since=since, until=until,
-                                      modalities=_modalities(modality))
-    except DetenteError as exc:
-        fail(exc)
+    rel = _query(db, parquet, lambda store: analytics.relations(
+        store, a, b, by=by, since=since, until=until, modalities=_modalities(modality)))
     rows = [p.to_dict() for p in rel.rows(None if direction == "all" else direction)]
     cols = ["period", "direction", "events", "articles", "verbal_coop", "material_coop",
             "verbal_conflict", "material_conflict", "goldstein_mean", "index", "top_issues"]
@@ -134,11 +142,7 @@ def relations(a: str = typer.Argument(..., help="ISO3 country, e.g. USA."),
 def event_cmd(event_id: str = typer.Argument(..., help="A stored event id, or the id of any of its mentions."),
               db: str = DbOpt) -> None:
     """One stored event with every article and sentence that reports it (JSON)."""
-    try:
-        with _open(db) as store:
-            found = store.event(event_id)
-    except DetenteError as exc:
-        fail(exc)
+    found = _query(db, None, lambda store: store.event(event_id))
     if found is None:
         err.print(f"[bold red]error[/]: no stored event or mention has the id {escape(event_id)!r}")
         raise typer.Exit(1)
@@ -152,12 +156,8 @@ def issues_cmd(db: str = DbOpt, parquet: Optional[Path] = ParquetOpt, by: str = 
     """Volume of happenings per issue tag over time."""
     from .. import analytics
 
-    try:
-        with _open(db, parquet) as store:
-            rows = analytics.issues_over_time(store, by=by, since=since, until=until,
-                                              modalities=_modalities(modality))
-    except DetenteError as exc:
-        fail(exc)
+    rows = _query(db, parquet, lambda store: analytics.issues_over_time(
+        store, by=by, since=since, until=until, modalities=_modalities(modality)))
     write_rows(rows, fmt, output, ["period", "issue", "events", "articles"], title=f"issues by {by}")
 
 
@@ -172,12 +172,8 @@ def network(db: str = DbOpt, parquet: Optional[Path] = ParquetOpt, since: Option
 
     if fmt not in ("json", "graphml"):
         raise typer.BadParameter("use json or graphml", param_hint="--format")
-    try:
-        with _open(db, parquet) as store:
-            net = analytics.network(store, since=since, until=until, min_events=min_events,
-                                    modalities=_modalities(modality))
-    except DetenteError as exc:
-        fail(exc)
+    net = _query(db, parquet, lambda store: analytics.network(
+        store, since=since, until=until, min_events=min_events, modalities=_modalities(modality)))
     text = json.dumps(net, ensure_ascii=False, indent=1) if fmt == "json" else _graphml(net)
     if output is None:
         sys.stdout.write(text + "\n")
@@ -206,11 +202,8 @@ def export(fmt: str = typer.Argument(..., help="gdelt | plover | parquet"),
     """Export happenings as a GDELT 2.0 event table, PLOVER/POLECAT JSON, or every table as Parquet."""
     from .. import analytics
 
-    try:
-        with _open(db, parquet) as store:
-            written = analytics.export(store, fmt, path, since=since, until=until, header=header)
-    except DetenteError as exc:
-        fail(exc)
+    written = _query(db, parquet, lambda store: analytics.export(
+        store, fmt, path, since=since, until=until, header=header))
     for file, n in written.items():
         err.print(f"wrote {n} row(s) to {file}")
 
@@ -223,11 +216,7 @@ def actors_top(db: str = DbOpt, parquet: Optional[Path] = ParquetOpt, since: Opt
     """The actors in most happenings."""
     from .. import analytics
 
-    try:
-        with _open(db, parquet) as store:
-            rows = analytics.top_actors(store, since=since, until=until, limit=limit, role=role,
-                                        modalities=_modalities(modality))
-    except DetenteError as exc:
-        fail(exc)
+    rows = _query(db, parquet, lambda store: analytics.top_actors(
+        store, since=since, until=until, limit=limit, role=role, modalities=_modalities(modality)))
     write_rows(rows, fmt, output, ["id", "name", "code", "country", "events", "as_source",
                                    "as_target", "goldstein_mean"], title="top actors")

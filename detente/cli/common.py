@@ -6,7 +6,7 @@ import csv
 import json
 import sys
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, NoReturn
 
 import typer
 from rich.console import Console
@@ -30,7 +30,7 @@ DbOpt = typer.Option("detente.duckdb", "--db", envvar="DETENTE_DB", help="DuckDB
 FormatOpt = typer.Option("table", "--format", "-f", help="table | jsonl | csv | parquet")
 
 
-def fail(exc: DetenteError) -> None:
+def fail(exc: DetenteError) -> NoReturn:
     err.print(f"[bold red]error[/]: {escape(f'{exc} [{exc.code}]')}", highlight=False)
     raise typer.Exit(exc.exit_code)
 
