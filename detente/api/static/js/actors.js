@@ -1,7 +1,7 @@
 // The most active actors (/actors) and one actor (/actors/{id}): roles over time, partners,
 // recent events.
 
-import {api, errorBox, facts, fmtNumber, h, loading, queryParams, setTitle} from "./util.js";
+import {api, errorBox, facts, fmtNumber, h, loadRecord, loading, queryParams, setTitle} from "./util.js";
 
 export async function actorsPage(main) {
   const p = queryParams();
@@ -69,15 +69,8 @@ function partnersTable(actor) {
 }
 
 export async function actorPage(main, actorId) {
-  setTitle("Actor");
-  main.replaceChildren(loading("Actor"));
-  let actor;
-  try {
-    actor = await api(`/api/actors/${encodeURIComponent(actorId)}`);
-  } catch (error) {
-    main.replaceChildren(h("h1", {}, "Actor"), errorBox(error));
-    return;
-  }
+  const actor = await loadRecord(main, "Actor", `/api/actors/${encodeURIComponent(actorId)}`);
+  if (actor === null) return;
   setTitle(actor.name || actor.code || actor.id);
   main.replaceChildren(
     h("p", {class: "crumbs"}, h("a", {href: "/actors"}, "Actors"), " / ", actor.id),

@@ -2,7 +2,7 @@
 // text, and full-text search over articles (/search?q=).
 
 import {highlighted, legend} from "./highlight.js";
-import {ROOTS, actorLabel, api, errorBox, facts, h, loading, queryParams, setTitle} from "./util.js";
+import {ROOTS, actorLabel, api, errorBox, facts, h, loadRecord, loading, queryParams, setTitle} from "./util.js";
 
 function actorTitle(a) {
   return [a.code, a.name, a.role].filter(Boolean).join(" · ");
@@ -43,15 +43,8 @@ function eventList(events) {
 }
 
 export async function articlePage(main, articleId) {
-  setTitle("Article");
-  main.replaceChildren(loading("Article"));
-  let a;
-  try {
-    a = await api(`/api/articles/${encodeURIComponent(articleId)}`);
-  } catch (error) {
-    main.replaceChildren(h("h1", {}, "Article"), errorBox(error));
-    return;
-  }
+  const a = await loadRecord(main, "Article", `/api/articles/${encodeURIComponent(articleId)}`);
+  if (a === null) return;
   setTitle(a.title || a.id);
   const published = a.published ? `${a.published} (${a.published_basis})` : "undated";
   main.replaceChildren(

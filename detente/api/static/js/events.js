@@ -2,7 +2,7 @@
 
 import {highlighted, legend} from "./highlight.js";
 import {ROOTS, actorLink, api, errorBox, eventTitle, facts, fmtNumber, h, loading, quadBadge,
-        queryParams, setTitle, truncate} from "./util.js";
+        loadRecord, queryParams, setTitle, truncate} from "./util.js";
 
 const PAGE = 50;
 const FILTERS = ["source", "target", "root", "since", "until", "q"];
@@ -106,15 +106,8 @@ function mentionItem(m) {
 }
 
 export async function eventPage(main, eventId) {
-  setTitle("Event");
-  main.replaceChildren(loading("Event"));
-  let e;
-  try {
-    e = await api(`/api/events/${encodeURIComponent(eventId)}`);
-  } catch (error) {
-    main.replaceChildren(h("h1", {}, "Event"), errorBox(error));
-    return;
-  }
+  const e = await loadRecord(main, "Event", `/api/events/${encodeURIComponent(eventId)}`);
+  if (e === null) return;
   setTitle(eventTitle(e));
   const article = e.article;
   main.replaceChildren(

@@ -79,6 +79,19 @@ export function loading(what = "Loading") {
   return h("p", {class: "loading", "aria-live": "polite"}, `${what}…`);
 }
 
+/** A detail page's record: shows "Loading…" in ``main`` while ``url`` is fetched, and on
+ * failure the page heading and the error (then resolves to null). */
+export async function loadRecord(main, kind, url) {
+  setTitle(kind);
+  main.replaceChildren(loading(kind));
+  try {
+    return await api(url);
+  } catch (error) {
+    main.replaceChildren(h("h1", {}, kind), errorBox(error));
+    return null;
+  }
+}
+
 // CAMEO roots (detente/data/cameo.yaml) and quad classes.
 export const ROOTS = {
   "01": "Make public statement", "02": "Appeal", "03": "Express intent to cooperate",
