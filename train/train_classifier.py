@@ -143,7 +143,9 @@ class Trainer:
                                      [marked(p) if self.marks else p.text for p in pairs],
                                      truncation="only_second", max_length=128, padding=True,
                                      return_tensors="pt")
-                hs = self.model(**enc, output_hidden_states=True).hidden_states[self.first]
+                # only the frozen layers: the tuned ones run in training (pooled)
+                hs = self.model.embeddings(input_ids=enc["input_ids"], token_type_ids=enc.get("token_type_ids"))
+                hs = self.layers(self.model.encoder.layer[:self.first], hs, enc["attention_mask"])
                 for h, m in zip(hs, enc["attention_mask"]):
                     out.append(h[: int(m.sum())].clone())
         return out
@@ -158,11 +160,15 @@ class Trainer:
             n = states[i].shape[0]
             h[j, :n] = states[i]
             mask[j, :n] = 1
-        ext = (1.0 - mask[:, None, None, :]) * torch.finfo(torch.float32).min
-        for layer in self.top:
+        return mean_pool(self.layers(self.top, h, mask), mask)
+
+    def layers(self, layers, h, mask):
+        """Run encoder layers over padded hidden states (``mask``: 1 for tokens, 0 for padding)."""
+        ext = (1.0 - mask[:, None, None, :].to(h.dtype)) * self.torch.finfo(h.dtype).min
+        for layer in layers:
             h = layer(h, attention_mask=ext)
             h = h[0] if isinstance(h, tuple) else h
-        return mean_pool(h, mask)
+        return h
 
     def fit(self, states: list, y: np.ndarray, epochs: int, lr: float, batch: int, seed: int) -> None:
         torch = self.torch
