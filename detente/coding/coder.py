@@ -162,14 +162,17 @@ class EventCoder:
         sources = index.all_at(subj) if subj is not None else []
         targets = self._targets(si, rule, tok, index)
         if not targets and rule.code[:2] in CLAUSE_TARGET_ROOTS:
-            targets = self._clause_subject(tok, index)
+            targets = self._clause_subject(tok, index, mandative=rule.code[:2] == "10")
         return sources, targets
 
     @staticmethod
-    def _clause_subject(tok, index) -> list[Mention]:
+    def _clause_subject(tok, index, mandative: bool = False) -> list[Mention]:
         """"demanded that the United States stop arms sales": who is asked, warned or blamed
-        is the subject of the clause that says what."""
+        is the subject of the clause that says what. A demand's clause must say what someone
+        is to do ("insisted that Kyiv was to blame" asks nothing of Kyiv)."""
         for c in dyads.children(tok, "ccomp"):
+            if mandative and not dyads.is_mandative(c):
+                continue
             subj, _ = dyads.subject_of(c)
             if subj is not None and subj.pos_ != "PRON" and dyads.children(c, "nsubj", "nsubjpass"):
                 return [m for m in index.all_at(subj) if m.actor.code]  # ("X insisted they ...": X)

@@ -285,6 +285,14 @@ def is_speech_verb(tok) -> bool:
 QUESTION_WORDS = frozenset({"whether", "if", "what", "why", "how", "when", "where", "who", "which"})
 
 
+def is_mandative(verb) -> bool:
+    """A that-clause that states what someone must do ("demanded that NATO remove",
+    "insisted that Kyiv must withdraw"), not what is the case ("insisted that Kyiv was to blame"):
+    a bare subjunctive verb or a must/should modal."""
+    return verb.tag_ == "VB" and not children(verb, "aux") or any(
+        a.lower_ in ("must", "should") for a in children(verb, "aux"))
+
+
 def asks_a_question(verb) -> bool:
     """"X asked whether / what / why ...": the verb asks a question (an indirect one in its
     clause complement) and names nobody it asks, so it is no appeal to anyone."""
