@@ -293,3 +293,15 @@ def test_undated_article_is_dated_by_the_offices_it_names(pipeline, tmp_path: Pa
     # Kerry took office 2013-02-01; Cameron left 2016-07-13
     assert dt.date(2013, 2, 1) <= lo <= hi <= dt.date(2016, 7, 13)
     assert lo <= dt.date.fromisoformat(article.published) <= hi
+
+
+@pytest.mark.slow
+def test_an_undated_article_is_placed_in_the_month_it_names_without_a_year(pipeline, tmp_path: Path):
+    path = tmp_path / "undated.txt"
+    path.write_text(UNDATED + "The next round is set for March 12, and a deal is due by the end of "
+                    "March. Relations soured through 2014.\n", encoding="utf-8")
+    [coded] = list(pipeline.process([str(path)], on_problem=lambda p: None))
+    lo, hi = map(dt.date.fromisoformat, coded.article.published_interval)
+    published = dt.date.fromisoformat(coded.article.published)
+    assert lo <= published <= hi and published.month == 3
+    assert dt.date(2014, 1, 1) <= lo
