@@ -336,3 +336,16 @@ def test_actorless_talks_take_their_parties_from_the_discourse(code):
     talks = [e for e in found if e.cameo_root == "04"]
     assert pairs(talks) == {("JPN", "KOR"), ("KOR", "JPN")}
     assert {(e.event_date, e.modality, e.location.name) for e in talks} == {("2023-07-03", "planned", "Tokyo")}
+
+
+def test_a_verbal_event_whose_subject_acts_stands_without_a_target(code):
+    found = [e for e in code("Romania asked for immediate deliveries of food aid.") if e.cameo_root == "02"]
+    assert [(e.source.code, e.target) for e in found] == [("ROU", None)]
+
+
+@pytest.mark.parametrize("text", [
+    "Romania's neighbours are pressing for a change in policy.",  # the actor is only a possessor
+    "Romania and Hungary insist they are hopeful about the talks.",  # a fact, not a demand
+])
+def test_a_targetless_verbal_event_needs_its_source_as_subject(code, text):
+    assert not [e for e in code(text) if e.cameo_root < "13"]

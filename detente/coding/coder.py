@@ -301,7 +301,7 @@ class EventCoder:
         info = self.lex.codes[cand.code]
         location = self._location(cand)
         issues = tuple(tag for tag, rx in self._issue_rx.items() if rx.search(sent.text))
-        if not cand.targets and cand.code[:2] < "13":
+        if not cand.targets and cand.code[:2] < "13" and not _stands_alone(cand):
             return  # verbal/cooperative events need a target to mean anything
         targets = cand.targets or (None,)
         for src in cand.sources:
@@ -481,6 +481,21 @@ def _words_rx(words: Iterable[str]) -> re.Pattern:
 
 NESTING_DEPS = {"xcomp", "dobj", "pobj", "prep", "pcomp", "acl", "compound", "amod", "nmod", "attr", "conj"}
 NESTING_PREPS = {"for", "to", "into", "on", "of", "with"}  # "invited X for talks"; not "after a call"
+
+
+def _stands_alone(cand: Candidate) -> bool:
+    """A verbal or cooperative event without a named target still says something when its
+    source is the grammatical subject of the trigger verb itself ("Romania asked for aid",
+    "China supplied vaccines to developing countries"), as PLOVER allows: not through a
+    possessor ("the US' allies are pressing"), a purpose clause ("talks to broker a
+    solution") or a demand whose clause states a fact ("insist they are hopeful")."""
+    tok = cand.tok
+    if tok.pos_ != "VERB" or not cand.sources:
+        return False
+    if cand.code[:2] == "10" and any(not dyads.is_mandative(c) for c in dyads.children(tok, "ccomp")):
+        return False
+    doc = tok.doc
+    return any(doc[m.head].dep_ == "nsubj" and doc[m.head].head.i == tok.i for m in cand.sources)
 
 
 def _share_targets(cands: list[Candidate]) -> list[Candidate]:
