@@ -95,18 +95,17 @@ def test_asking_someone_to_act_is_still_an_appeal(code):
     assert ("KEN", "ETH") in pairs(code("Kenya asked Ethiopia to reopen the border."), "02")
 
 
-
-@pytest.mark.parametrize("text", [
-    "Poland demanded that Belarus release the detained journalists.",
-    "Turkey insisted that Sweden must extradite the suspects.",
+@pytest.mark.parametrize("text, dyad", [
+    ("Poland demanded that Belarus release the detained journalists.", ("POL", "BLR")),
+    ("Turkey insisted that Sweden must extradite the suspects.", ("TUR", "SWE")),
 ])
-def test_demanding_that_someone_act_targets_them(code, text):
-    src, tgt = ("POL", "BLR") if text.startswith("Poland") else ("TUR", "SWE")
-    assert (src, tgt) in pairs(code(text), "10")
+def test_demanding_that_someone_act_targets_them(code, text, dyad):
+    assert dyad in pairs(code(text), "10")
 
 
 def test_insisting_on_a_fact_is_no_demand(code):
     assert pairs(code("Turkey insisted that Sweden was to blame for the delay."), "10") == set()
+
 
 @pytest.mark.parametrize("text, target", [
     ("Canada imposed sanctions on Iran.", "IRN"),

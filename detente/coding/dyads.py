@@ -289,8 +289,8 @@ def is_mandative(verb) -> bool:
     """A that-clause that states what someone must do ("demanded that NATO remove",
     "insisted that Kyiv must withdraw"), not what is the case ("insisted that Kyiv was to blame"):
     a bare subjunctive verb or a must/should modal."""
-    return verb.tag_ == "VB" and not children(verb, "aux") or any(
-        a.lower_ in ("must", "should") for a in children(verb, "aux"))
+    aux = children(verb, "aux")
+    return (verb.tag_ == "VB" and not aux) or any(a.lower_ in ("must", "should") for a in aux)
 
 
 def asks_a_question(verb) -> bool:
