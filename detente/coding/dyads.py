@@ -290,7 +290,8 @@ def is_mandative(verb) -> bool:
     "insisted that Kyiv must withdraw"), not what is the case ("insisted that Kyiv was to blame"):
     a bare subjunctive verb or a must/should modal."""
     aux = children(verb, "aux")
-    return (verb.tag_ == "VB" and not aux) or any(a.lower_ in ("must", "should") for a in aux)
+    bare = verb.tag_ in ("VB", "VBP") and verb.lower_ == verb.lemma_.lower()  # "the States stop"
+    return (bare and not aux) or any(a.lower_ in ("must", "should") for a in aux)
 
 
 def asks_a_question(verb) -> bool:

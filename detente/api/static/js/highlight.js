@@ -30,9 +30,13 @@ function mark(piece, spans, from) {
   const link = spans.find((s) => s.href);
   const attrs = {class: kinds.map((k) => `hl hl-${k}`).join(" "), title: titles.join("\n") || null,
                  dataset: {kinds: kinds.join(" ")}};
-  const starting = spans.find((s) => s.id && s.start === from);
-  if (starting) attrs.id = starting.id;
-  return link ? h("a", {...attrs, href: link.href}, piece) : h("mark", attrs, piece);
+  // Events that share a trigger ("X and Y met") each keep an anchor: the first id goes on the
+  // mark, every further one on a wrapper around it, so /articles/{id}#ev-{event} always lands.
+  const [first, ...more] = [...new Set(spans.filter((s) => s.id && s.start === from).map((s) => s.id))];
+  if (first) attrs.id = first;
+  let node = link ? h("a", {...attrs, href: link.href}, piece) : h("mark", attrs, piece);
+  for (const id of more) node = h("span", {id, class: "anchor"}, node);
+  return node;
 }
 
 /** The legend for the span kinds used on a page. */
