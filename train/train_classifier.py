@@ -7,7 +7,7 @@ Reads every ``*.jsonl`` under --data (records {text, source, target, plover,
 cameo, penta}, written by the team: see train/SYNTHETIC.md). Fine-tunes the top
 --layers of MiniLM -- each weight matrix through a learned low-rank change
 (rank --rank), biases and layer norms directly -- and a linear 17-way head on (question, sentence) pairs built
-by the same code the package runs (detente.coding.classifier.question), reports
+by the same code the package runs (detente.coding.classifier.pair_texts), reports
 accuracy on a held-out share of that data, fits a CAMEO-code head on the tuned
 vectors, and writes the low-rank factors and vectors (float16), both heads and
 a provenance record -- about 1 MB, not the tuned layers themselves. The lower layers stay frozen, so their outputs are computed once.
@@ -34,10 +34,10 @@ from sklearn.linear_model import LogisticRegression
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from detente.coding.classifier import DELTA_PREFIX, HEAD_PATH, LABELS, LAYER_PREFIX, Pair, marked, question  # noqa: E402
+from detente.coding.classifier import DELTA_PREFIX, HEAD_PATH, LABELS, LAYER_PREFIX, Pair, pair_texts  # noqa: E402
 from detente.coding.plover import plover_class  # noqa: E402
 from detente.coding.lexicon import load_codes  # noqa: E402
-from detente.embed import load_backbone, mean_pool  # noqa: E402
+from detente.embed import PairEncoder, load_backbone, mean_pool  # noqa: E402
 
 CAMEO = load_codes(ROOT / "detente" / "data" / "cameo.yaml")
 
@@ -48,11 +48,14 @@ def data_round(path: Path) -> int:
     return int(suffixes[-1][1:]) if suffixes and suffixes[-1][:1] == "r" and suffixes[-1][1:].isdigit() else 1
 
 
-def read_examples(folder: Path, rounds: Optional[set[int]] = None) -> list[dict]:
+def data_files(folder: Path, rounds: Optional[set[int]] = None) -> list[Path]:
+    """The data files of the chosen rounds (all when ``rounds`` is None), in a fixed order."""
+    return [p for p in sorted(folder.glob("*.jsonl")) if rounds is None or data_round(p) in rounds]
+
+
+def read_examples(files: list[Path]) -> list[dict]:
     out = []
-    for path in sorted(folder.glob("*.jsonl")):
-        if rounds is not None and data_round(path) not in rounds:
-            continue
+    for path in files:
         for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
             if not line.strip():
                 continue
@@ -102,7 +105,8 @@ def low_rank(torch, out_dim: int, in_dim: int, rank: int):
 
 class Trainer:
     def __init__(self, n_layers: int, rank: int, seed: int, marks: bool = False) -> None:
-        self.tokenizer, self.model, self.torch = load_backbone()
+        tokenizer, self.model, self.torch = load_backbone()
+        self.tokenize = PairEncoder(tokenizer, self.model, self.torch).tokenize  # as at inference
         self.marks = marks
         torch = self.torch
         from torch.nn.utils import parametrize
@@ -139,10 +143,7 @@ class Trainer:
             for i in range(0, len(rows), batch):
                 chunk = rows[i:i + batch]
                 pairs = [Pair(r["text"], r.get("source"), r.get("target")) for r in chunk]
-                enc = self.tokenizer([question(p) for p in pairs],
-                                     [marked(p) if self.marks else p.text for p in pairs],
-                                     truncation="only_second", max_length=128, padding=True,
-                                     return_tensors="pt")
+                enc = self.tokenize(*pair_texts(pairs, self.marks))
                 # only the frozen layers: the tuned ones run in training (pooled)
                 hs = self.model.embeddings(input_ids=enc["input_ids"], token_type_ids=enc.get("token_type_ids"))
                 hs = self.layers(self.model.encoder.layer[:self.first], hs, enc["attention_mask"])
@@ -223,7 +224,8 @@ def main(argv=None) -> int:
                     help="mark the source [ ] and target { } in the sentence")
     args = ap.parse_args(argv)
 
-    rows = read_examples(args.data, {int(r) for r in args.rounds.split(",")} if args.rounds else None)
+    files = data_files(args.data, {int(r) for r in args.rounds.split(",")} if args.rounds else None)
+    rows = read_examples(files)
     counts = collections.Counter(r["label"] for r in rows)
     print(f"{len(rows)} examples: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
     if set(LABELS) - set(counts):
@@ -256,7 +258,7 @@ def main(argv=None) -> int:
     default_types = sorted(default)
 
     digest = hashlib.sha256()
-    for path in sorted(args.data.glob("*.jsonl")):
+    for path in files:
         digest.update(path.read_bytes())
     meta = {"trained_on": "train/synthetic (team-written)", "data_sha256": digest.hexdigest(),
             "examples": dict(sorted(counts.items())), "held_out": len(held),

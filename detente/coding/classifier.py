@@ -93,10 +93,15 @@ def marked(pair: Pair) -> str:
     return text
 
 
+def pair_texts(pairs: Sequence[Pair], marks: bool = False) -> tuple[list[str], list[str]]:
+    """The encoder's two inputs per pair: the question and the sentence, with ``marks``
+    the sentence with its source and target marked in place. Training reads the same."""
+    return [question(p) for p in pairs], [marked(p) if marks else p.text for p in pairs]
+
+
 def features(encoder, pairs: Sequence[Pair], marks: bool = False) -> np.ndarray:
-    """One pooled vector per (question, sentence) pair; with ``marks`` the sentence has
-    its source and target marked in place (heads trained that way say so in their meta)."""
-    return encoder.encode([question(p) for p in pairs], [marked(p) if marks else p.text for p in pairs])
+    """One pooled vector per pair (heads trained on marked sentences say so in their meta)."""
+    return encoder.encode(*pair_texts(pairs, marks))
 
 
 def _softmax(z: np.ndarray) -> np.ndarray:
