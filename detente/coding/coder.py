@@ -122,6 +122,8 @@ class EventCoder:
             sources, targets = self._nominal(si, rule, tok, index)
         elif dyads.asks_a_question(tok):
             return None  # "asked whether Russia would attack": a question, not an appeal
+        elif rule.code[:2] == "10" and dyads.states_a_fact(tok):
+            return None  # "insisted that Kyiv was to blame": an assertion, not a demand
         else:
             sources, targets = self._verbal(si, rule, tok, index)
         sources = [m for m in sources if m.actor.code]
@@ -162,17 +164,14 @@ class EventCoder:
         sources = index.all_at(subj) if subj is not None else []
         targets = self._targets(si, rule, tok, index)
         if not targets and rule.code[:2] in CLAUSE_TARGET_ROOTS:
-            targets = self._clause_subject(tok, index, mandative=rule.code[:2] == "10")
+            targets = self._clause_subject(tok, index)
         return sources, targets
 
     @staticmethod
-    def _clause_subject(tok, index, mandative: bool = False) -> list[Mention]:
+    def _clause_subject(tok, index) -> list[Mention]:
         """"demanded that the United States stop arms sales": who is asked, warned or blamed
-        is the subject of the clause that says what. A demand's clause must say what someone
-        is to do ("insisted that Kyiv was to blame" asks nothing of Kyiv)."""
+        is the subject of the clause that says what."""
         for c in dyads.children(tok, "ccomp"):
-            if mandative and not dyads.is_mandative(c):
-                continue
             subj, _ = dyads.subject_of(c)
             if subj is not None and subj.pos_ != "PRON" and dyads.children(c, "nsubj", "nsubjpass"):
                 return [m for m in index.all_at(subj) if m.actor.code]  # ("X insisted they ...": X)
@@ -487,12 +486,10 @@ def _stands_alone(cand: Candidate) -> bool:
     """A verbal or cooperative event without a named target still says something when its
     source is the grammatical subject of the trigger verb itself ("Romania asked for aid",
     "China supplied vaccines to developing countries"), as PLOVER allows: not through a
-    possessor ("the US' allies are pressing"), a purpose clause ("talks to broker a
-    solution") or a demand whose clause states a fact ("insist they are hopeful")."""
+    possessor ("the US' allies are pressing") or a purpose clause ("talks to broker a
+    solution")."""
     tok = cand.tok
     if tok.pos_ != "VERB" or not cand.sources:
-        return False
-    if cand.code[:2] == "10" and any(not dyads.is_mandative(c) for c in dyads.children(tok, "ccomp")):
         return False
     doc = tok.doc
     return any(doc[m.head].dep_ == "nsubj" and doc[m.head].head.i == tok.i for m in cand.sources)

@@ -294,6 +294,12 @@ def is_mandative(verb) -> bool:
     return (bare and not aux) or any(a.lower_ in ("must", "should") for a in aux)
 
 
+def states_a_fact(verb) -> bool:
+    """The verb's that-clause says what is the case, not what someone is to do: "insisted
+    that Kyiv was to blame" (with a demand verb, an assertion, no demand)."""
+    return any(not is_mandative(c) for c in children(verb, "ccomp"))
+
+
 def asks_a_question(verb) -> bool:
     """"X asked whether / what / why ...": the verb asks a question (an indirect one in its
     clause complement) and names nobody it asks, so it is no appeal to anyone."""
