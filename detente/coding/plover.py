@@ -31,6 +31,8 @@ ROOT_PENTA: dict[str, int] = {
 def code_penta(code: str) -> Optional[int]:
     """The 5-way class of a CAMEO code ("0251" -> 0, "163" -> 3), None if not a code."""
     return ROOT_PENTA.get(str(code)[:2])
+
+
 PLOVER_ALIASES: dict[str, str] = {
     "CONCEDE": "YIELD", "RETREAT": "YIELD",
     "DEMAND": "REQUEST",
