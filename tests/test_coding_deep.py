@@ -115,6 +115,12 @@ def test_sanctions_on_someone_target_them(code, text, target):
     assert pairs(code(text), "16") == {("CAN", target)}
 
 
+def test_two_acts_of_one_root_in_one_sentence_are_both_kept(code):
+    """Sanctions (163) and expelled diplomats (161) are two acts, though both CAMEO 16."""
+    found = code("Canada imposed sanctions on Iranian officials and expelled four diplomats.")
+    assert {e.cameo for e in found if pairs([e]) == {("CAN", "IRN")}} == {"163", "161"}
+
+
 @pytest.mark.parametrize("text, root, expected", [
     ("The Macron-Scholz meeting produced little.", "04", {("FRA", "DEU"), ("DEU", "FRA")}),
     ("Russia's annexation of Crimea angered Kyiv.", "19", {("RUS", "UKR")}),  # a region: its country

@@ -232,6 +232,7 @@ CASES = [
     ("Putin put Russia's nuclear forces on high alert.", "2022-02-27", "152", "RUS", None),
     # 16 reduce relations
     ("Ukraine severed diplomatic ties with Russia.", "2022-02-24", "161", "UKR", "RUS"),
+    ("Russia expelled ten Bulgarian diplomats.", "2020-01-24", "161", "RUS", "BGR"),
     # 1622 needs two words at once ("military" and "aid"); `with:` takes any one of its words
     ("The United States suspended military aid to Pakistan.", "2018-01-05", "162", "USA", "PAK"),
     ("North Korea broke off talks with South Korea.", "2018-05-16", "164", "PRK", "KOR"),
@@ -241,7 +242,7 @@ CASES = [
     ("Britain imposed sanctions on Russian oligarchs.", "2022-03-10", "163", "GBR", "RUS"),
     # 17 coerce
     ("Russia seized three Ukrainian navy ships off Crimea.", "2018-11-25", "171", "RUS", "UKR"),
-    ("Russia expelled ten Bulgarian diplomats.", "2020-01-24", "174", "RUS", "BGR"),
+    ("Russia expelled an American journalist.", "2021-08-13", "174", "RUS", "USA"),
     ("Russia launched a cyberattack on Estonia.", "2007-04-28", "176", "RUS", "EST"),
     ("Russian authorities arrested an American journalist.", "2023-03-30", "173", "RUS", "USA"),
     ("Russia's arrest of the American journalist drew condemnation.", "2023-03-31", "173", "RUS",

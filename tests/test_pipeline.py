@@ -95,6 +95,8 @@ def test_negated_accusation_is_negated_or_not_an_event(pipeline, text):
 def test_future_meeting_is_planned_and_dated_forward(pipeline):
     found = events(pipeline, "Lavrov will meet Blinken in Geneva on Friday.")
     assert found and all(e.modality == "planned" for e in found)
+    # the classifier reads the announcement as AGREE 036; the record stays the meeting
+    assert {e.cameo_root for e in found} == {"04"}
     assert {e.event_date for e in found} == {"2022-01-07"}
 
 

@@ -15,6 +15,12 @@ sentence and
   "days after a telephone conversation with Putin, X imposed sanctions";
 - otherwise keep the rule's code, with a confidence that blends both readings.
 
+A planned meeting is two readings of one sentence: the rules record the meeting,
+with modality planned and the meeting's date; the classifier, trained to the
+PLOVER manual, reads its announcement as AGREE (036, intent to meet). For a
+planned event the classifier's weight on the announcing type counts for the
+rule's type (``ANNOUNCED_AS``), so the meeting is neither recoded nor marked down.
+
 Events that end up identical in one sentence (same source, target and code)
 are kept once. The sentence embedding is computed once per sentence.
 """
@@ -33,6 +39,7 @@ DROP_AT = 0.75  # P(NONE) above which a rule event is dropped
 RECODE_AT = 0.6  # P(other type) above which ...
 RULE_FLOOR = 0.1  # ... and P(rule's type) below which the event is recoded
 KEEP_MODALITY = {"hypothetical", "negated"}  # the classifier reads types, not modality
+ANNOUNCED_AS = {"CONSULT": "AGREE"}  # rule type of a planned event -> how its announcement reads
 SUBORDINATE = {"advcl", "acl", "relcl", "prep", "pobj", "pcomp", "npadvmod", "appos", "csubj"}
 
 
@@ -68,6 +75,8 @@ class EventRefiner:
     def _refine(self, ev: Event, v, main: bool) -> Optional[Event]:
         rule_type = plover_class(ev.plover)
         p_rule = v.probs.get(rule_type, 0.0) if rule_type else v.probs.get("STATEMENT", 0.0)
+        if ev.modality == "planned" and rule_type in ANNOUNCED_AS:
+            p_rule += v.probs.get(ANNOUNCED_AS[rule_type], 0.0)
         if v.label == "NONE" and v.probability >= DROP_AT and ev.modality not in KEEP_MODALITY:
             return None
         if (main and v.plover != rule_type and v.plover_probability >= RECODE_AT and p_rule < RULE_FLOOR

@@ -12,7 +12,9 @@ reports of one event are folded into one:
   root and modality are one event when their dates agree (the same day, a day
   within the month or year the other gives, or one of them has no date of its
   own). The report with the most precise date of its own is kept; a place
-  another report gives fills in a missing one.
+  another report gives fills in a missing one. Two triggers of one sentence with
+  different specific codes are two acts, not two reports ("imposed sanctions on X
+  and expelled ten diplomats": 163 and 161).
 """
 
 from __future__ import annotations
@@ -59,6 +61,12 @@ def _same_time(a: Event, b: Event, dated: set[str]) -> bool:
     return a.event_date[:cut] == b.event_date[:cut]
 
 
+def _two_acts(a: Event, b: Event) -> bool:
+    """Different specific codes of one root in one sentence name two acts."""
+    return (a.sentence_index == b.sentence_index and a.cameo != b.cameo
+            and a.cameo != a.cameo_root + "0" and b.cameo != b.cameo_root + "0")
+
+
 def _rank(e: Event, dated: set[str]) -> tuple:
     return (e.id in dated, PRECISION_RANK[e.date_precision] if e.id in dated else 0,
             e.cameo != e.cameo_root + "0")
@@ -78,6 +86,7 @@ def merge_reports(events: list[Event], dated: set[str]) -> list[Event]:
     for (trigger, key), evs in reports.items():
         match = next((i for i in range(len(kept) - 1, -1, -1)  # the nearest earlier report
                       if kept[i][0][1] == key and kept[i][0][0] != trigger
+                      and not _two_acts(kept[i][1][0], evs[0])
                       and _same_time(kept[i][1][0], evs[0], dated)), None)
         if match is None:
             kept.append(((trigger, key), evs))
