@@ -92,6 +92,12 @@ def test_negated_accusation_is_negated_or_not_an_event(pipeline, text):
     assert all(e.modality == "negated" for e in accusations)
 
 
+def test_two_acts_against_one_pair_survive_the_classifier(pipeline):
+    """One verdict per pair and sentence cannot tell sanctions from expulsions: neither is recoded."""
+    found = events(pipeline, "Canada imposed sanctions on Iranian officials and expelled four diplomats.")
+    assert {e.cameo for e in found if dyad(e) == ("CAN", "IRN")} == {"163", "161"}
+
+
 def test_future_meeting_is_planned_and_dated_forward(pipeline):
     found = events(pipeline, "Lavrov will meet Blinken in Geneva on Friday.")
     assert found and all(e.modality == "planned" for e in found)

@@ -12,7 +12,12 @@ sentence and
   type almost no weight ("X rebuffed Y's offer" matched as an offer) -- but
   only for a verb trigger in the sentence's main clause: the classifier reads the
   sentence's main event, so its verdict says nothing about a call mentioned in
-  "days after a telephone conversation with Putin, X imposed sanctions";
+  "days after a telephone conversation with Putin, X imposed sanctions". Nor is
+  an event recoded when the rules found another act of the same pair in the
+  sentence ("imposed sanctions on Russia and expelled ten diplomats": one verdict
+  for the pair cannot tell the two apart), or when the sentence does not assert it
+  (hypothetical or negated: "Russia should release Whelan" is Blinken's demand,
+  not Russia's act);
 - otherwise keep the rule's code, with a confidence that blends both readings.
 
 A planned meeting is two readings of one sentence: the rules record the meeting,
@@ -38,7 +43,7 @@ from .plover import plover_class
 DROP_AT = 0.75  # P(NONE) above which a rule event is dropped
 RECODE_AT = 0.6  # P(other type) above which ...
 RULE_FLOOR = 0.1  # ... and P(rule's type) below which the event is recoded
-KEEP_MODALITY = {"hypothetical", "negated"}  # the classifier reads types, not modality
+KEEP_MODALITY = {"hypothetical", "negated"}  # not asserted: the classifier neither drops nor recodes them
 ANNOUNCED_AS = {"CONSULT": "AGREE"}  # rule type of a planned event -> how its announcement reads
 SUBORDINATE = {"advcl", "acl", "relcl", "prep", "pobj", "pcomp", "npadvmod", "appos", "csubj"}
 
@@ -61,9 +66,14 @@ class EventRefiner:
         if not coded.events:
             return coded
         verdicts = self.classifier.classify([_pair(e) for e in coded.events])
+        acts: dict[tuple, set[int]] = {}  # triggers of each pair in each sentence
+        for ev in coded.events:
+            acts.setdefault(_parties(ev), set()).add(ev.trigger.start)
         kept: dict[tuple, Event] = {}
         for ev, v in zip(coded.events, verdicts):
-            new = self._refine(ev, v, doc is not None and _main_clause(doc, ev))
+            recodable = (doc is not None and ev.modality not in KEEP_MODALITY
+                         and len(acts[_parties(ev)]) == 1 and _main_clause(doc, ev))
+            new = self._refine(ev, v, recodable)
             if new is None:
                 continue
             key = (new.sentence_index, new.source.start, new.source.code,
@@ -72,14 +82,14 @@ class EventRefiner:
                 kept[key] = new
         return replace(coded, events=tuple(kept.values()))
 
-    def _refine(self, ev: Event, v, main: bool) -> Optional[Event]:
+    def _refine(self, ev: Event, v, recodable: bool) -> Optional[Event]:
         rule_type = plover_class(ev.plover)
         p_rule = v.probs.get(rule_type, 0.0) if rule_type else v.probs.get("STATEMENT", 0.0)
         if ev.modality == "planned" and rule_type in ANNOUNCED_AS:
             p_rule += v.probs.get(ANNOUNCED_AS[rule_type], 0.0)
         if v.label == "NONE" and v.probability >= DROP_AT and ev.modality not in KEEP_MODALITY:
             return None
-        if (main and v.plover != rule_type and v.plover_probability >= RECODE_AT and p_rule < RULE_FLOOR
+        if (recodable and v.plover != rule_type and v.plover_probability >= RECODE_AT and p_rule < RULE_FLOOR
                 and v.cameo in self.codes):
             info = self.codes[v.cameo]
             return replace(ev, cameo=info.code, cameo_root=info.root, plover=info.plover,
@@ -87,6 +97,13 @@ class EventRefiner:
                            goldstein=info.goldstein, coder=f"{ev.coder}+clf",
                            confidence=round(min(0.95, (ev.confidence + v.plover_probability) / 2), 2))
         return replace(ev, confidence=round(min(0.95, (2 * ev.confidence + p_rule) / 3), 2))
+
+
+def _parties(ev: Event) -> tuple:
+    """The sentence and the pair's countries (codes when there is none)."""
+    def who(a):
+        return (a.country or a.code) if a is not None else None
+    return ev.sentence_index, who(ev.source), who(ev.target)
 
 
 def _pair(ev: Event) -> Pair:
