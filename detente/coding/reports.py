@@ -44,11 +44,16 @@ def _pair_key(e: Event) -> tuple:
     return (*pair, e.cameo_root, e.modality)
 
 
+def _generic(e: Event) -> bool:
+    """The root's own code ("130" threaten), not one of its kinds ("1312")."""
+    return e.cameo == e.cameo_root + "0"
+
+
 def most_specific(events: list[Event]) -> list[Event]:
     """Drop "130" when "1312" says the same of the same pair in the same sentence."""
-    specific = {(e.sentence_index, *_key(e)) for e in events if e.cameo != e.cameo_root + "0"}
+    specific = {(e.sentence_index, *_key(e)) for e in events if not _generic(e)}
     return [e for e in events
-            if not (e.cameo == e.cameo_root + "0" and (e.sentence_index, *_key(e)) in specific)]
+            if not (_generic(e) and (e.sentence_index, *_key(e)) in specific)]
 
 
 def _same_time(a: Event, b: Event, dated: set[str]) -> bool:
@@ -64,12 +69,12 @@ def _same_time(a: Event, b: Event, dated: set[str]) -> bool:
 def _two_acts(a: Event, b: Event) -> bool:
     """Different specific codes of one root in one sentence name two acts."""
     return (a.sentence_index == b.sentence_index and a.cameo != b.cameo
-            and a.cameo != a.cameo_root + "0" and b.cameo != b.cameo_root + "0")
+            and not _generic(a) and not _generic(b))
 
 
 def _rank(e: Event, dated: set[str]) -> tuple:
     return (e.id in dated, PRECISION_RANK[e.date_precision] if e.id in dated else 0,
-            e.cameo != e.cameo_root + "0")
+            not _generic(e))
 
 
 def merge_reports(events: list[Event], dated: set[str]) -> list[Event]:
