@@ -20,11 +20,14 @@ sentence and
   not Russia's act);
 - otherwise keep the rule's code, with a confidence that blends both readings.
 
-A planned meeting is two readings of one sentence: the rules record the meeting,
-with modality planned and the meeting's date; the classifier, trained to the
-PLOVER manual, reads its announcement as AGREE (036, intent to meet). For a
-planned event the classifier's weight on the announcing type counts for the
-rule's type (``ANNOUNCED_AS``), so the meeting is neither recoded nor marked down.
+The classifier, trained to the PLOVER manual, reads cooperation reported in the
+future as an intention (AGREE, CAMEO 03), and so does CAMEO: "Portugal will
+support Turkey's bid" is 032, and a planned act the rules coded 051 is recoded so.
+Meetings are the one exception (``ANNOUNCED_AS``): a planned meeting is recorded as
+the meeting, with modality planned and the meeting's own date ("will meet on 16
+June"), so the classifier's AGREE weight counts for CONSULT and the meeting is
+neither recoded to 036 nor marked down. (Treating roots 05-08 the same way was
+tried: it lost the 032 of the CAMEO manual's own examples.)
 
 Events that end up identical in one sentence (same source, target and code)
 are kept once. The sentence embedding is computed once per sentence.
