@@ -211,7 +211,7 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--data", type=Path, default=ROOT / "train" / "synthetic")
     ap.add_argument("--out", type=Path, default=HEAD_PATH)
-    # The shipped head reads every round (1-7, 17,440 lines) with the actors marked.
+    # The shipped head reads every round with the actors marked (its meta records the line counts).
     ap.add_argument("--rounds", default="", help="which data rounds to read, e.g. 1,2 (empty: all)")
     ap.add_argument("--layers", type=int, default=4)
     ap.add_argument("--epochs", type=int, default=4)
